@@ -1,0 +1,154 @@
+"""Demo data: people on both sides, three projects at different stages.
+
+Idempotent: people are updated in place, and a project that already exists
+(by name) is left as it is, so running it twice changes nothing.
+"""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from governance.models import Department, Side, User
+from projects.models import Project
+from projects.services import project_create, step_update
+from raci.services import Transition, matrix_save, step_transition
+
+PASSWORD = "tandem-demo"
+
+PEOPLE = [
+    # username, first, last, department, title, executive, staff
+    ("cmo", "Claire", "Moreau", Department.MARKETING, "Chief Marketing Officer", True, False),
+    ("cio", "Ian", "Okafor", Department.IT, "Chief Information Officer", True, False),
+    ("mops", "Maya", "Patel", Department.MARKETING_OPS, "Marketing Operations Manager", False, False),
+    ("itlead", "Theo", "Lindqvist", Department.IT, "IT Lead, Marketing Systems", False, False),
+    ("content", "Sofia", "Reyes", Department.MARKETING, "Content & Campaigns Lead", False, False),
+    ("analyst", "Lucas", "Brandt", Department.MARKETING_OPS, "Marketing Data Analyst", False, False),
+    ("security", "Dev", "Raman", Department.IT, "Security Engineer", False, False),
+    ("integrator", "Nora", "Quinn", Department.IT, "Integration Developer", False, False),
+    ("finance", "Olivia", "Chen", Department.OTHER, "Finance Business Partner", False, False),
+    ("admin", "Ada", "Admin", Department.OTHER, "Tandem administrator", False, True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo people and projects (idempotent) and print the logins."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            people = self._people()
+            created = self._projects(people)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} project(s) created)."))
+        self.stdout.write("Log in at http://127.0.0.1:8000/ with any of these (password: %s):" % PASSWORD)
+        for username, first, last, department, title, executive, staff in PEOPLE:
+            extra = " · executive" if executive else (" · administrator" if staff else "")
+            self.stdout.write(f"  {username:<11} {first} {last}, {title} ({department.label}{extra})")
+
+    def _people(self) -> dict[str, User]:
+        people = {}
+        for username, first, last, department, title, executive, staff in PEOPLE:
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@tandem.example",
+                    "department": department,
+                    "job_title": title,
+                    "is_executive": executive,
+                    "is_staff": staff,
+                    "is_superuser": staff,
+                    "is_active": True,
+                },
+            )
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+            people[username] = user
+        return people
+
+    def _projects(self, p: dict[str, User]) -> int:
+        today = timezone.localdate()
+        created = 0
+        plans = [
+            {
+                "name": "Customer data platform",
+                "problem": "Customer data sits in six tools; campaigns cannot use a single view of the customer.",
+                "owner": p["mops"],
+                "marketing_sponsor": p["cmo"],
+                "it_sponsor": p["cio"],
+                "it_lead": p["itlead"],
+                "budget_owner_side": Side.MARKETING,
+                "requirements_side": Side.IT,
+                "target_launch": today + timedelta(days=150),
+                "roles": {
+                    "mops": "AARRC.C..I",
+                    "itlead": "CCAAR.A...",
+                    "cmo": "I.I.A...I.",
+                    "cio": ".I.CC...I.",
+                    "integrator": "...R.RRR.R",
+                    "security": "..C.C..C.A",
+                    "content": "RR......R.",
+                    "analyst": "..R.R..RC.",
+                },
+                "done": 4,
+                "in_progress": [5],
+            },
+            {
+                "name": "Marketing automation migration",
+                "problem": "The email and nurture tool is end-of-life and nobody owns its integrations.",
+                "owner": p["content"],
+                "marketing_sponsor": p["cmo"],
+                "it_sponsor": p["cio"],
+                "it_lead": p["itlead"],
+                "budget_owner_side": Side.MARKETING,
+                "requirements_side": Side.MARKETING,
+                "target_launch": today + timedelta(days=240),
+                "roles": {
+                    "content": "AARC......",
+                    "analyst": "RRA.......",
+                    "itlead": "CC.RC.....",
+                    "integrator": "..CR......",
+                },
+                "done": 2,
+                "in_progress": [3],
+            },
+            {
+                "name": "Website personalization",
+                "problem": "Every visitor sees the same home page; conversion from returning visitors is flat.",
+                "owner": p["analyst"],
+                "marketing_sponsor": p["cmo"],
+                "it_sponsor": None,
+                "it_lead": None,
+                "budget_owner_side": Side.IT,
+                "requirements_side": Side.MARKETING,
+                "target_launch": None,
+                "roles": {"analyst": "AR........", "content": "C.........", "finance": "I........."},
+                "done": 0,
+                "in_progress": [],
+            },
+        ]
+        for plan in plans:
+            if Project.objects.filter(name=plan["name"]).exists():
+                continue
+            roles = plan.pop("roles")
+            done, in_progress = plan.pop("done"), plan.pop("in_progress")
+            owner = plan.pop("owner")
+            project = project_create(actor=owner, owner=owner, **plan)
+            steps = list(project.steps.order_by("number"))
+            rows = {
+                p[username].pk: {
+                    step.pk: (code if code != "." else "") for step, code in zip(steps, codes, strict=True)
+                }
+                for username, codes in roles.items()
+            }
+            matrix_save(actor=owner, project=project, rows=rows)
+            for step in steps[:done]:
+                step_transition(actor=owner, step=step, transition=Transition.START)
+                step_transition(actor=owner, step=step, transition=Transition.FINISH)
+            for number in in_progress:
+                step_transition(actor=owner, step=steps[number - 1], transition=Transition.START)
+            for offset, step in enumerate(steps[done:], start=1):
+                step_update(actor=owner, step=step, due_date=today + timedelta(days=10 * offset - 3))
+            created += 1
+        return created

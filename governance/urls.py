@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from governance import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", views.health, name="health"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("projects/", views.project_list, name="project_list"),
+    path("", include("projects.urls")),
+    path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
+    path("", include("raci.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,101 @@
+"""The site half of governance: home, the project list and page, preferences.
+
+Reads the apps only through their selectors and ``projects.access``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from governance.forms import PreferencesForm
+from projects import selectors as project_selectors
+from projects.access import Action, can_manage, can_transition_step, get_project_or_404, visible_projects
+from projects.models import ProjectStatus
+from raci import selectors as raci_selectors
+from raci.services import Transition, available_transitions
+
+PAGE_SIZE = 20
+
+
+class TandemLoginView(LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+login_view = login_not_required(TandemLoginView.as_view())
+
+
+@login_not_required
+@require_GET
+def health(request):
+    """Load-balancer probe: the process answers and the database does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def home(request):
+    projects = raci_selectors.with_unowned_count(visible_projects(request.user).active().select_related("owner"))
+    needing_owner = [p for p in projects.order_by("name") if p.unowned_count]
+    context = {
+        "active_count": projects.count(),
+        "needing_owner": needing_owner[:10],
+        "needing_owner_count": len(needing_owner),
+    }
+    return render(request, "governance/home.html", context)
+
+
+@require_GET
+def project_list(request):
+    project_filter = project_selectors.project_search(request.user, request.GET)
+    projects = raci_selectors.with_unowned_count(project_filter.qs)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": project_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": bool(request.GET.get("q") or request.GET.get("status")),
+        "statuses": ProjectStatus,
+    }
+    template = "governance/_project_table.html" if request.htmx else "governance/project_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+def project_detail(request, slug):
+    project = get_project_or_404(request.user, slug, Action.VIEW)
+    steps = raci_selectors.steps_with_people(project)
+    may_manage = can_manage(request.user, project)
+    for step in steps:
+        allowed = may_manage or can_transition_step(request.user, step)
+        step.transitions = [(t, Transition.LABELS[t]) for t in available_transitions(step)] if allowed else []
+    history = project_selectors.project_history(project) + raci_selectors.matrix_history(project)
+    history.sort(key=lambda change: change.when, reverse=True)
+    history_page = Paginator(history, 25).get_page(request.GET.get("history"))
+    context = {
+        "project": project,
+        "steps": steps,
+        "unowned": sum(1 for s in steps if s.accountable is None),
+        "done": sum(1 for s in steps if s.status == "done"),
+        "can_manage": may_manage,
+        "history_page": history_page,
+    }
+    return render(request, "governance/project_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Preferences saved.")
+        return redirect("preferences")
+    return render(request, "governance/preferences.html", {"form": form})

@@ -1,0 +1,141 @@
+"""Projects and their ten lifecycle steps."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from governance.models import Side
+from projects.lifecycle import STEP_COUNT, SuggestedSide
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on_hold", "On hold"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class StepStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    BLOCKED = "blocked", "Blocked"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=ProjectStatus.ACTIVE)
+
+    def visible_to(self, user):
+        """Projects ``user`` may see. Only ``projects.access`` should call this."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.is_staff or user.is_executive:
+            return self
+        # Membership through a RACI role is read by relation name, so this app
+        # never imports raci (imports point down the layers).
+        holds_role = LifecycleStep.objects.filter(project=OuterRef("pk"), assignments__user=user)
+        return self.filter(
+            Q(owner=user) | Q(marketing_sponsor=user) | Q(it_sponsor=user) | Q(it_lead=user) | Exists(holds_role)
+        )
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    problem = models.TextField("business problem", help_text="What is wrong today, for customers or the business?")
+    status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_projects")
+    marketing_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    it_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="IT sponsor",
+    )
+    it_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="IT lead",
+    )
+    budget_owner_side = models.CharField(
+        max_length=20, choices=Side.choices, default=Side.MARKETING,
+        help_text="The budget owner breaks ties when choosing a vendor.",
+    )
+    requirements_side = models.CharField(
+        "requirements accountable side", max_length=20, choices=Side.choices, default=Side.MARKETING,
+        help_text="Step 3, Define the requirements, is led by Marketing or IT: decided per project.",
+    )
+    target_launch = models.DateField("target launch date", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ProjectStatus.values), name="project_status_valid"),
+            models.CheckConstraint(condition=Q(budget_owner_side__in=Side.values), name="project_budget_side_valid"),
+            models.CheckConstraint(
+                condition=Q(requirements_side__in=Side.values), name="project_requirements_side_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("project_detail", kwargs={"slug": self.slug})
+
+    @property
+    def key_people(self) -> list:
+        """Owner, sponsors and IT lead, without gaps or repeats."""
+        people = []
+        for person in (self.owner, self.marketing_sponsor, self.it_sponsor, self.it_lead):
+            if person is not None and person not in people:
+                people.append(person)
+        return people
+
+
+class LifecycleStep(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField()
+    key = models.SlugField(max_length=30)
+    name = models.CharField(max_length=120)
+    guidance = models.TextField(blank=True)
+    suggested_side = models.CharField(max_length=30, choices=SuggestedSide.choices)
+    status = models.CharField(max_length=20, choices=StepStatus.choices, default=StepStatus.NOT_STARTED)
+    due_date = models.DateField(null=True, blank=True)
+    blocked_reason = models.CharField(max_length=300, blank=True)
+    outcome = models.TextField(blank=True, help_text="What the step decided or delivered.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="step_unique_number_per_project"),
+            models.UniqueConstraint(fields=["project", "key"], name="step_unique_key_per_project"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=STEP_COUNT), name="step_number_in_lifecycle"
+            ),
+            models.CheckConstraint(condition=Q(status__in=StepStatus.values), name="step_status_valid"),
+            # A finished step always says when it finished.
+            models.CheckConstraint(
+                condition=~Q(status=StepStatus.DONE) | Q(completed_at__isnull=False), name="step_done_has_completed_at"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.due_date is not None and self.status != StepStatus.DONE and self.due_date < timezone.localdate()

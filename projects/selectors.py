@@ -1,0 +1,89 @@
+"""Project reads shared by pages, exports and tasks."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+from governance.models import User
+from projects.access import visible_projects
+from projects.models import LifecycleStep, Project
+
+
+def project_search(user: User, params) -> "ProjectFilter":
+    """The project list of ``user``: visible projects narrowed by the search
+    and status in ``params`` (a QueryDict); ``.qs`` is the result."""
+    from projects.filters import ProjectFilter
+
+    base = visible_projects(user).select_related("owner", "it_lead").order_by("name", "pk")
+    return ProjectFilter(params, queryset=base)
+
+
+@dataclass
+class Change:
+    when: datetime
+    who: User | None
+    subject: str
+    summary: str
+    changes: list[tuple[str, str, str]]  # field label, before, after
+
+
+def _display(record, field_name: str) -> str:
+    field = record.instance_type._meta.get_field(field_name)
+    value = getattr(record, field.attname)
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        related = getattr(record, field_name, None)
+        return str(related) if related is not None else "—"
+    return str(value)
+
+
+def history_changes(records: list, subject) -> list[Change]:
+    """Turn historical records (oldest first, one object's) into readable changes."""
+    changes: list[Change] = []
+    previous = None
+    for record in records:
+        if record.history_type == "+":
+            changes.append(Change(record.history_date, record.history_user, subject(record), "created", []))
+        elif record.history_type == "-":
+            changes.append(Change(record.history_date, record.history_user, subject(record), "deleted", []))
+        elif previous is not None:
+            delta = record.diff_against(previous)
+            rows = [
+                (
+                    str(record.instance_type._meta.get_field(c.field).verbose_name),
+                    _display(previous, c.field),
+                    _display(record, c.field),
+                )
+                for c in delta.changes
+            ]
+            if rows:
+                changes.append(Change(record.history_date, record.history_user, subject(record), "changed", rows))
+        previous = record
+    return changes
+
+
+def project_history(project: Project) -> list[Change]:
+    """Changes to the project and its steps, newest first (two queries)."""
+    project_records = list(
+        Project.history.filter(id=project.pk)
+        .select_related("history_user", "owner", "marketing_sponsor", "it_sponsor", "it_lead")
+        .order_by("history_date", "history_id")
+    )
+    step_records = list(
+        LifecycleStep.history.filter(project_id=project.pk).select_related("history_user").order_by(
+            "id", "history_date", "history_id"
+        )
+    )
+    changes = history_changes(project_records, lambda r: "Project")
+    by_step: dict[int, list] = {}
+    for record in step_records:
+        by_step.setdefault(record.id, []).append(record)
+    for records in by_step.values():
+        # Step creation is part of project creation: show only later changes.
+        changes += [
+            c for c in history_changes(records, lambda r: f"Step {r.number}, {r.name}") if c.summary != "created"
+        ]
+    return sorted(changes, key=lambda c: c.when, reverse=True)

@@ -1,0 +1,159 @@
+"""Writes to projects and their steps. Step *transitions* live in raci.services,
+since the RACI rules gate them."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from governance.models import Side, User
+from projects.lifecycle import LIFECYCLE, SuggestedSide
+from projects.models import LifecycleStep, Project
+
+# Paths under /projects/ that a project slug must not take.
+RESERVED_SLUGS = {"new"}
+
+PROJECT_FIELDS = (
+    "name",
+    "problem",
+    "status",
+    "marketing_sponsor",
+    "it_sponsor",
+    "it_lead",
+    "budget_owner_side",
+    "requirements_side",
+    "target_launch",
+)
+
+
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:200] or "project"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-project"
+    slug, n = base, 2
+    taken = Project.objects.exclude(pk=exclude_pk) if exclude_pk else Project.objects.all()
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _validate_people(*, marketing_sponsor: User | None, it_sponsor: User | None, it_lead: User | None) -> None:
+    errors = {}
+    if marketing_sponsor is not None and marketing_sponsor.side != Side.MARKETING:
+        errors["marketing_sponsor"] = "The marketing sponsor must be on the Marketing side (Marketing or Marketing Ops)."
+    if it_sponsor is not None and it_sponsor.side != Side.IT:
+        errors["it_sponsor"] = "The IT sponsor must be in IT."
+    if it_lead is not None and it_lead.side != Side.IT:
+        errors["it_lead"] = "The IT lead must be in IT."
+    for field, person in (("marketing_sponsor", marketing_sponsor), ("it_sponsor", it_sponsor), ("it_lead", it_lead)):
+        if person is not None and not person.is_active and field not in errors:
+            errors[field] = f"{person.display_name} is no longer active."
+    if errors:
+        raise ValidationError(errors)
+
+
+def project_create(
+    *,
+    actor: User,
+    name: str,
+    problem: str,
+    marketing_sponsor: User | None = None,
+    it_sponsor: User | None = None,
+    it_lead: User | None = None,
+    budget_owner_side: str = Side.MARKETING,
+    requirements_side: str = Side.MARKETING,
+    target_launch: date | None = None,
+    status: str = "active",
+    owner: User | None = None,
+) -> Project:
+    """Create a project owned by ``owner`` (default: the actor) with its ten steps.
+
+    The project and all ten steps are written in one transaction: a project
+    never exists with fewer than ten steps.
+    """
+    _validate_people(marketing_sponsor=marketing_sponsor, it_sponsor=it_sponsor, it_lead=it_lead)
+    owner = owner or actor
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                project = Project(
+                    name=name,
+                    slug=_unique_slug(name),
+                    problem=problem,
+                    status=status,
+                    owner=owner,
+                    marketing_sponsor=marketing_sponsor,
+                    it_sponsor=it_sponsor,
+                    it_lead=it_lead,
+                    budget_owner_side=budget_owner_side,
+                    requirements_side=requirements_side,
+                    target_launch=target_launch,
+                )
+                project._history_user = actor
+                project.save()
+                bulk_create_with_history(
+                    [
+                        LifecycleStep(
+                            project=project,
+                            number=template.number,
+                            key=template.key,
+                            name=template.name,
+                            guidance=template.guidance,
+                            suggested_side=_suggested_side(template.suggested_side, requirements_side),
+                        )
+                        for template in LIFECYCLE
+                    ],
+                    LifecycleStep,
+                    default_user=actor,
+                )
+                return project
+        except IntegrityError:
+            # Two projects of the same name created at once: take the next slug.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _suggested_side(template_side: str, requirements_side: str) -> str:
+    if template_side == SuggestedSide.PER_PROJECT:
+        return SuggestedSide.IT if requirements_side == Side.IT else SuggestedSide.MARKETING
+    return template_side
+
+
+@transaction.atomic
+def project_update(*, actor: User, project: Project, **changes) -> Project:
+    """Change a project's fields; a new requirements side re-labels step 3."""
+    unknown = set(changes) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"Cannot change {', '.join(sorted(unknown))}")
+    _validate_people(
+        marketing_sponsor=changes.get("marketing_sponsor", project.marketing_sponsor),
+        it_sponsor=changes.get("it_sponsor", project.it_sponsor),
+        it_lead=changes.get("it_lead", project.it_lead),
+    )
+    for field, value in changes.items():
+        setattr(project, field, value)
+    project._history_user = actor
+    project.save()
+    if "requirements_side" in changes:
+        step = project.steps.select_for_update().get(key="requirements")
+        side = _suggested_side(SuggestedSide.PER_PROJECT, project.requirements_side)
+        if step.suggested_side != side:
+            step.suggested_side = side
+            step._history_user = actor
+            step.save(update_fields=["suggested_side"])
+    return project
+
+
+@transaction.atomic
+def step_update(*, actor: User, step: LifecycleStep, due_date: date | None, outcome: str | None = None) -> LifecycleStep:
+    """Change a step's plan (due date, outcome); its status moves only through raci.services."""
+    step = LifecycleStep.objects.select_for_update().get(pk=step.pk)
+    step.due_date = due_date
+    if outcome is not None:
+        step.outcome = outcome
+    step._history_user = actor
+    step.save(update_fields=["due_date", "outcome"])
+    return step

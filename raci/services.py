@@ -1,0 +1,257 @@
+"""RACI writes and the step transitions they gate.
+
+Rules (DESIGN.md), enforced here and, where a database can, by constraints:
+* one role per person per step; at most one Accountable per step (database);
+* Accountable and Responsible must be active people;
+* a step cannot start without an Accountable person, and cannot finish without
+  an Accountable and a Responsible person; a finished step keeps both;
+* a step with no Accountable person is allowed while planning: reminders chase it.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from governance.models import User
+from projects.models import LifecycleStep, Project, StepStatus
+from raci.models import WORKING_ROLES, RaciAssignment, Role
+
+Cell = tuple[int, int]  # (user id, step id)
+
+# Called (after commit) with the project and the ids of in-progress steps that
+# lost their Accountable person. The reminders module registers itself here.
+accountable_removed_hooks: list[Callable[[Project, list[int]], None]] = []
+
+
+class MatrixError(ValidationError):
+    """A refused matrix: messages per cell and for the matrix as a whole."""
+
+    def __init__(self, cell_errors: dict[Cell, list[str]], general: list[str]):
+        self.cell_errors = cell_errors
+        self.general = general
+        messages = general + [m for cell in cell_errors.values() for m in cell]
+        super().__init__(messages)
+
+
+@dataclass
+class MatrixResult:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    accountable_removed_in_progress: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.added + self.changed + self.removed
+
+
+def matrix_save(*, actor: User, project: Project, rows: dict[int, dict[int, str]]) -> MatrixResult:
+    """Save the RACI matrix of ``project`` for the people in ``rows``, all or nothing.
+
+    ``rows`` maps a user id to ``{step id: role code or ""}`` for the steps
+    shown. People not in ``rows`` keep their roles (someone else may have added
+    them meanwhile). Every rule is checked against the matrix as it would be
+    after the save; if any fails, nothing is written and ``MatrixError`` says
+    which cells are at fault.
+    """
+    with transaction.atomic():
+        # Lock the project's steps: two editors saving at once are serialized,
+        # so the rules are checked against what the other one committed.
+        steps = {s.pk: s for s in LifecycleStep.objects.select_for_update().filter(project=project).order_by("number")}
+        users = User.objects.in_bulk(rows.keys())
+        existing = {(a.user_id, a.step_id): a for a in RaciAssignment.objects.filter(step__project=project)}
+
+        cell_errors: dict[Cell, list[str]] = defaultdict(list)
+        general: list[str] = []
+        unknown_users = set(rows) - set(users)
+        if unknown_users:
+            general.append("Some people in the matrix no longer exist; reload the page.")
+
+        final: dict[Cell, str] = {cell: a.role for cell, a in existing.items()}
+        for user_id, cells in rows.items():
+            for step_id, role in cells.items():
+                if step_id not in steps:
+                    general.append("The matrix refers to a step of another project; reload the page.")
+                    continue
+                if role and role not in Role.values:
+                    cell_errors[(user_id, step_id)].append(f"“{role}” is not a RACI role.")
+                    continue
+                if role:
+                    final[(user_id, step_id)] = role
+                else:
+                    final.pop((user_id, step_id), None)
+
+        _check_rules(steps, users, rows, final, cell_errors, general)
+        if cell_errors or general:
+            raise MatrixError(dict(cell_errors), sorted(set(general)))
+
+        result = _apply(actor, steps, rows, existing, final)
+        if result.accountable_removed_in_progress:
+            removed = list(result.accountable_removed_in_progress)
+            transaction.on_commit(lambda: _accountable_removed(project, removed))
+        return result
+
+
+def _accountable_removed(project: Project, step_ids: list[int]) -> None:
+    for hook in accountable_removed_hooks:
+        hook(project, step_ids)
+
+
+def _check_rules(steps, users, rows, final, cell_errors, general) -> None:
+    by_step: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for (user_id, step_id), role in final.items():
+        by_step[step_id][role].append(user_id)
+
+    def name(user_id: int) -> str:
+        user = users.get(user_id)
+        return user.display_name if user else "someone"
+
+    for step_id, step in steps.items():
+        accountable = by_step[step_id][Role.ACCOUNTABLE]
+        if len(accountable) > 1:
+            names = " and ".join(sorted(name(u) for u in accountable))
+            for user_id in accountable:
+                if user_id in rows:
+                    cell_errors[(user_id, step_id)].append(
+                        f"Step {step.number} can have only one Accountable person; {names} are both marked A."
+                    )
+        if step.status == StepStatus.DONE:
+            for role in WORKING_ROLES:
+                if not by_step[step_id][role]:
+                    label = Role(role).label
+                    general.append(f"Step {step.number}, {step.name}, is done: it must keep a {label} person.")
+                    for user_id in rows:
+                        if step_id in rows[user_id]:
+                            cell_errors[(user_id, step_id)].append(f"Step {step.number} is done and needs a {label}.")
+                            break
+    for user_id, cells in rows.items():
+        user = users.get(user_id)
+        if user is None or user.is_active:
+            continue
+        for step_id, role in cells.items():
+            if role in WORKING_ROLES:
+                cell_errors[(user_id, step_id)].append(
+                    f"{user.display_name} is no longer active and cannot be {Role(role).label}."
+                )
+
+
+def _apply(actor, steps, rows, existing, final) -> MatrixResult:
+    result = MatrixResult()
+    to_delete, to_update, to_create = [], [], []
+    for user_id, cells in rows.items():
+        for step_id in cells:
+            cell = (user_id, step_id)
+            old, new = existing.get(cell), final.get(cell)
+            if old and not new:
+                to_delete.append(old)
+            elif old and new != old.role:
+                to_update.append((old, new))
+            elif new and not old:
+                to_create.append(RaciAssignment(step_id=step_id, user_id=user_id, role=new))
+    # Free Accountable slots before filling them: the one-A constraint is
+    # checked row by row, so moving A from one person to another must first
+    # remove the old A.
+    to_update.sort(key=lambda pair: pair[0].role != Role.ACCOUNTABLE)
+    lost_accountable: set[int] = set()
+    for assignment in to_delete:
+        if assignment.role == Role.ACCOUNTABLE:
+            lost_accountable.add(assignment.step_id)
+        assignment._history_user = actor
+        assignment.delete()
+        result.removed += 1
+    for assignment, role in to_update:
+        if assignment.role == Role.ACCOUNTABLE:
+            lost_accountable.add(assignment.step_id)
+        assignment.role = role
+        assignment._history_user = actor
+        assignment.save(update_fields=["role", "updated_at"])
+        result.changed += 1
+    for assignment in to_create:
+        assignment._history_user = actor
+        assignment.save()
+        result.added += 1
+    has_accountable = {step_id for (_, step_id), role in final.items() if role == Role.ACCOUNTABLE}
+    result.accountable_removed_in_progress = sorted(
+        step_id
+        for step_id in lost_accountable - has_accountable
+        if steps[step_id].status == StepStatus.IN_PROGRESS
+    )
+    return result
+
+
+# --- Step transitions ------------------------------------------------------------
+
+class Transition:
+    START = "start"
+    FINISH = "finish"
+    BLOCK = "block"
+    REOPEN = "reopen"
+
+    ALL = (START, FINISH, BLOCK, REOPEN)
+    LABELS = {START: "Start", FINISH: "Finish", BLOCK: "Block", REOPEN: "Reopen"}
+    SOURCES = {
+        START: (StepStatus.NOT_STARTED, StepStatus.BLOCKED),
+        FINISH: (StepStatus.IN_PROGRESS,),
+        BLOCK: (StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS),
+        REOPEN: (StepStatus.DONE,),
+    }
+
+
+def available_transitions(step: LifecycleStep) -> list[str]:
+    return [t for t in Transition.ALL if step.status in Transition.SOURCES[t]]
+
+
+def step_transition(*, actor: User, step: LifecycleStep, transition: str, reason: str = "") -> LifecycleStep:
+    """Move ``step`` through ``transition`` if the RACI rules allow it.
+
+    Start and reopen need an Accountable person; finish needs an Accountable
+    and a Responsible person. The step row is locked so the rule is checked
+    against the matrix as committed.
+    """
+    if transition not in Transition.ALL:
+        raise ValidationError(f"“{transition}” is not a step action.")
+    with transaction.atomic():
+        step = LifecycleStep.objects.select_for_update().get(pk=step.pk)
+        if step.status not in Transition.SOURCES[transition]:
+            raise ValidationError(
+                f"Step {step.number}, {step.name}, is {step.get_status_display().lower()}: "
+                f"it cannot be {_past(transition)}."
+            )
+        roles = set(RaciAssignment.objects.filter(step=step).values_list("role", flat=True))
+        if transition in (Transition.START, Transition.REOPEN, Transition.FINISH) and Role.ACCOUNTABLE not in roles:
+            verb = "finish" if transition == Transition.FINISH else "start"
+            raise ValidationError(
+                f"Step {step.number}, {step.name}, cannot {verb} without an Accountable person. "
+                "Assign one in the RACI matrix first."
+            )
+        if transition == Transition.FINISH and Role.RESPONSIBLE not in roles:
+            raise ValidationError(
+                f"Step {step.number}, {step.name}, cannot finish without a Responsible person. "
+                "Assign one in the RACI matrix first."
+            )
+        now = timezone.now()
+        if transition == Transition.START:
+            step.status = StepStatus.IN_PROGRESS
+            step.started_at = step.started_at or now
+            step.blocked_reason = ""
+        elif transition == Transition.FINISH:
+            step.status = StepStatus.DONE
+            step.completed_at = now
+        elif transition == Transition.BLOCK:
+            step.status = StepStatus.BLOCKED
+            step.blocked_reason = reason.strip()[:300]
+        elif transition == Transition.REOPEN:
+            step.status = StepStatus.IN_PROGRESS
+            step.completed_at = None
+        step._history_user = actor
+        step.save(update_fields=["status", "started_at", "completed_at", "blocked_reason"])
+        return step
+
+
+def _past(transition: str) -> str:
+    return {"start": "started", "finish": "finished", "block": "blocked", "reopen": "reopened"}[transition]
+

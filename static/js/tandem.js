@@ -1,0 +1,13 @@
+// Keep matrix cells coloured by role as the user changes them.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (select.matches && select.matches("select[data-role-cell]")) {
+    select.className = select.className.replace(/\brole-[RACI]\b/g, "").trim();
+    if (select.value) select.classList.add("role-" + select.value);
+  }
+});
+// Ask before any form marked data-confirm is submitted.
+document.addEventListener("submit", function (event) {
+  var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) event.preventDefault();
+});
