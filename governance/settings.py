@@ -155,6 +155,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, not memory, so Celery worker processes started by the
+            # tests share the test database; one per test process.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 
@@ -267,3 +270,9 @@ if not EMAIL_HOST:
 if CELERY_BROKER_URL == "filesystem://":
     for _folder in ("celery/queue", "celery/processed"):
         (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
+
+if TESTING:
+    # Tests (including the live server of browser tests) serve static files
+    # straight from static/, with no collectstatic step.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True

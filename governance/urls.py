@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
     path("", include("raci.urls")),
+    path("", include("scorecards.urls")),
+    path("alignment/", include("governance.alignment_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -143,4 +143,3 @@ def get_step_or_404(project: Project, number: int) -> LifecycleStep:
 def pickable_people() -> QuerySet[User]:
     """People who may be picked in any people dropdown: active users, by name."""
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-

@@ -52,19 +52,32 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     it_sponsor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="IT sponsor",
     )
     it_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="IT lead",
     )
     budget_owner_side = models.CharField(
-        max_length=20, choices=Side.choices, default=Side.MARKETING,
+        max_length=20,
+        choices=Side.choices,
+        default=Side.MARKETING,
         help_text="The budget owner breaks ties when choosing a vendor.",
     )
     requirements_side = models.CharField(
-        "requirements accountable side", max_length=20, choices=Side.choices, default=Side.MARKETING,
+        "requirements accountable side",
+        max_length=20,
+        choices=Side.choices,
+        default=Side.MARKETING,
         help_text="Step 3, Define the requirements, is led by Marketing or IT: decided per project.",
     )
     target_launch = models.DateField("target launch date", null=True, blank=True)

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-
 from governance.models import User
 from projects.access import visible_projects
 from projects.models import LifecycleStep, Project
@@ -73,9 +72,9 @@ def project_history(project: Project) -> list[Change]:
         .order_by("history_date", "history_id")
     )
     step_records = list(
-        LifecycleStep.history.filter(project_id=project.pk).select_related("history_user").order_by(
-            "id", "history_date", "history_id"
-        )
+        LifecycleStep.history.filter(project_id=project.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
     )
     changes = history_changes(project_records, lambda r: "Project")
     by_step: dict[int, list] = {}

@@ -42,7 +42,9 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 def _validate_people(*, marketing_sponsor: User | None, it_sponsor: User | None, it_lead: User | None) -> None:
     errors = {}
     if marketing_sponsor is not None and marketing_sponsor.side != Side.MARKETING:
-        errors["marketing_sponsor"] = "The marketing sponsor must be on the Marketing side (Marketing or Marketing Ops)."
+        errors["marketing_sponsor"] = (
+            "The marketing sponsor must be on the Marketing side (Marketing or Marketing Ops)."
+        )
     if it_sponsor is not None and it_sponsor.side != Side.IT:
         errors["it_sponsor"] = "The IT sponsor must be in IT."
     if it_lead is not None and it_lead.side != Side.IT:
@@ -148,7 +150,9 @@ def project_update(*, actor: User, project: Project, **changes) -> Project:
 
 
 @transaction.atomic
-def step_update(*, actor: User, step: LifecycleStep, due_date: date | None, outcome: str | None = None) -> LifecycleStep:
+def step_update(
+    *, actor: User, step: LifecycleStep, due_date: date | None, outcome: str | None = None
+) -> LifecycleStep:
     """Change a step's plan (due date, outcome); its status moves only through raci.services."""
     step = LifecycleStep.objects.select_for_update().get(pk=step.pk)
     step.due_date = due_date

@@ -24,12 +24,7 @@ def unowned_steps() -> QuerySet[LifecycleStep]:
 def with_unowned_count(projects: QuerySet[Project]) -> QuerySet[Project]:
     """Annotate ``unowned_count``: the project's steps with no Accountable person."""
     counts = (
-        unowned_steps()
-        .filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
+        unowned_steps().filter(project=OuterRef("pk")).order_by().values("project").annotate(n=Count("pk")).values("n")
     )
     return projects.annotate(unowned_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
 

@@ -176,14 +176,13 @@ def _apply(actor, steps, rows, existing, final) -> MatrixResult:
         result.added += 1
     has_accountable = {step_id for (_, step_id), role in final.items() if role == Role.ACCOUNTABLE}
     result.accountable_removed_in_progress = sorted(
-        step_id
-        for step_id in lost_accountable - has_accountable
-        if steps[step_id].status == StepStatus.IN_PROGRESS
+        step_id for step_id in lost_accountable - has_accountable if steps[step_id].status == StepStatus.IN_PROGRESS
     )
     return result
 
 
 # --- Step transitions ------------------------------------------------------------
+
 
 class Transition:
     START = "start"
@@ -254,4 +253,3 @@ def step_transition(*, actor: User, step: LifecycleStep, transition: str, reason
 
 def _past(transition: str) -> str:
     return {"start": "started", "finish": "finished", "block": "blocked", "reopen": "reopened"}[transition]
-

@@ -105,9 +105,7 @@ def matrix(request, slug):
         result = matrix_save(actor=request.user, project=project, rows=submitted)
     except MatrixError as error:
         messages.error(request, "Nothing was saved: the matrix breaks the RACI rules. Fix the highlighted cells.")
-        return _render_matrix(
-            request, project, m, _rows(m, submitted, error.cell_errors), general_errors=error.general
-        )
+        return _render_matrix(request, project, m, _rows(m, submitted, error.cell_errors), general_errors=error.general)
     if result.total:
         messages.success(
             request,
@@ -156,4 +154,3 @@ def step_transition_view(request, slug, number, transition):
     else:
         messages.success(request, f"Step {step.number}, {step.name}: {step.get_status_display().lower()}.")
     return redirect(reverse("project_detail", kwargs={"slug": project.slug}) + f"#step-{step.number}")
-

@@ -1,0 +1,158 @@
+"""Factories and personas shared by every app's tests.
+
+Personas (after healthchecks' alice/bob/charlie), each on the ``project``
+fixture: ``owner`` (Marketing Ops, owns it), ``it_lead`` (its IT lead),
+``member`` (holds only a Consulted role: may read, not change), ``outsider``
+(must see nothing), ``executive`` (CIO: reads everything), ``admin`` (staff).
+"""
+
+import factory
+import pytest
+from factory.django import DjangoModelFactory
+
+from governance.models import Department, User
+from projects.models import Project
+from projects.services import project_create
+from raci.models import RaciAssignment, Role
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"First{n}")
+    last_name = factory.Sequence(lambda n: f"Last{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    department = Department.MARKETING
+    password = factory.django.Password(PASSWORD)
+
+
+class ProjectFactory:
+    """Projects through the service, so each has its ten steps."""
+
+    counter = 0
+
+    @classmethod
+    def create(cls, *, owner: User | None = None, name: str | None = None, **kwargs) -> Project:
+        cls.counter += 1
+        owner = owner or UserFactory(department=Department.MARKETING_OPS)
+        return project_create(
+            actor=owner,
+            owner=owner,
+            name=name or f"Project {cls.counter}",
+            problem=kwargs.pop("problem", "Campaigns cannot reach the right customers."),
+            **kwargs,
+        )
+
+
+def assign(step, user, role: str) -> RaciAssignment:
+    return RaciAssignment.objects.create(step=step, user=user, role=role)
+
+
+@pytest.fixture
+def user_factory(db):
+    return UserFactory
+
+
+@pytest.fixture
+def project_factory(db):
+    return ProjectFactory
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="alice", first_name="Alice", last_name="Owner", department=Department.MARKETING_OPS)
+
+
+@pytest.fixture
+def it_lead(db):
+    return UserFactory(username="ivan", first_name="Ivan", last_name="Lead", department=Department.IT)
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="bob", first_name="Bob", last_name="Member", department=Department.MARKETING)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="charlie", first_name="Charlie", last_name="Outsider", department=Department.IT)
+
+
+@pytest.fixture
+def executive(db):
+    return UserFactory(username="cio", first_name="Cara", last_name="Cio", department=Department.IT, is_executive=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="root", department=Department.OTHER, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def project(owner, it_lead, member):
+    """An active project owned by ``owner`` with ``it_lead`` as IT lead and
+    ``member`` Consulted on step 1 (a read-only member)."""
+    project = ProjectFactory.create(owner=owner, it_lead=it_lead, name="Customer data platform")
+    assign(project.steps.get(number=1), member, Role.CONSULTED)
+    return project
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+# --- Real browser ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing_reason
+
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    import os
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # test makes between page actions are still plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server, transactional_db):
+    context = _browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_login(page):
+    """Log ``user`` in through the real login form."""
+
+    def _login(user, password: str = PASSWORD):
+        page.goto("/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/login/" not in url)
+        return page
+
+    return _login
