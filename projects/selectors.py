@@ -2,10 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from governance.models import User
 from projects.access import visible_projects
 from projects.models import LifecycleStep, Project
+
+if TYPE_CHECKING:
+    from projects.filters import ProjectFilter
 
 
 def project_search(user: User, params) -> "ProjectFilter":

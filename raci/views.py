@@ -19,7 +19,7 @@ from raci.models import Role
 from raci.selectors import Matrix, matrix_for
 from raci.services import MatrixError, Transition, matrix_save, step_transition
 
-ROLE_CHOICES = [("", "—")] + list(Role.choices)
+ROLE_CHOICES = [("", "—"), *list(Role.choices)]
 
 
 def _int_list(values: list[str]) -> list[int] | None:
@@ -131,7 +131,7 @@ def matrix_row(request, slug):
         "project": project,
         "row": _rows(m)[0],
         "role_choices": ROLE_CHOICES,
-        "addable": pickable_people().exclude(pk__in=current + [person.pk]),
+        "addable": pickable_people().exclude(pk__in=[*current, person.pk]),
         "oob": True,
     }
     return render(request, "raci/_matrix_row_added.html", context)

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             people = self._people()
             created = self._projects(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} project(s) created)."))
-        self.stdout.write("Log in at http://127.0.0.1:8000/ with any of these (password: %s):" % PASSWORD)
+        self.stdout.write(f"Log in at http://127.0.0.1:8000/ with any of these (password: {PASSWORD}):")
         for username, first, last, department, title, executive, staff in PEOPLE:
             extra = " · executive" if executive else (" · administrator" if staff else "")
             self.stdout.write(f"  {username:<11} {first} {last}, {title} ({department.label}{extra})")
