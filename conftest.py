@@ -116,12 +116,15 @@ def login(client):
 
 @pytest.fixture(scope="session")
 def _browser():
+    import os
+
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing_reason
 
     reason = chromium_missing_reason()
     if reason:
+        if os.environ.get("TANDEM_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Browser tests are required here but cannot run: {reason}")
         pytest.skip(reason)
-    import os
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # test makes between page actions are still plain synchronous calls.

@@ -276,3 +276,5 @@ if TESTING:
     # straight from static/, with no collectstatic step.
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
+    # Hashing test passwords slowly only slows the suite down.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -93,7 +93,7 @@ def project_detail(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    form = PreferencesForm(request.POST or None, instance=request.user)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Preferences saved.")

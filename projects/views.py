@@ -20,7 +20,7 @@ def _apply_service_errors(form, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def project_create(request):
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(actor=request.user, **form.cleaned_data)
@@ -35,7 +35,7 @@ def project_create(request):
 @require_http_methods(["GET", "POST"])
 def project_edit(request, slug):
     project = get_project_or_404(request.user, slug, Action.MANAGE)
-    form = ProjectForm(request.POST or None, instance=project)
+    form = ProjectForm(request.POST if request.method == "POST" else None, instance=project)
     if request.method == "POST" and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
@@ -52,7 +52,7 @@ def project_edit(request, slug):
 def step_edit(request, slug, number):
     project = get_project_or_404(request.user, slug, Action.MANAGE)
     step = get_step_or_404(project, number)
-    form = StepForm(request.POST or None, instance=step)
+    form = StepForm(request.POST if request.method == "POST" else None, instance=step)
     if request.method == "POST" and form.is_valid():
         services.step_update(
             actor=request.user, step=step, due_date=form.cleaned_data["due_date"], outcome=form.cleaned_data["outcome"]

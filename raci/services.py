@@ -123,10 +123,12 @@ def _check_rules(steps, users, rows, final, cell_errors, general) -> None:
             for role in WORKING_ROLES:
                 if not by_step[step_id][role]:
                     label = Role(role).label
-                    general.append(f"Step {step.number}, {step.name}, is done: it must keep a {label} person.")
+                    general.append(f"Step {step.number}, {step.name}, is done: it cannot lose its {label} person.")
                     for user_id in rows:
                         if step_id in rows[user_id]:
-                            cell_errors[(user_id, step_id)].append(f"Step {step.number} is done and needs a {label}.")
+                            cell_errors[(user_id, step_id)].append(
+                                f"Step {step.number} is done and needs its {label} person."
+                            )
                             break
     for user_id, cells in rows.items():
         user = users.get(user_id)

@@ -1,0 +1,41 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from governance import settings as tandem_settings
+from governance.models import User
+from projects.models import Project
+from raci.selectors import unowned_steps
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("False", False), ("1", True), ("off", False)])
+def test_env_bool_reads_true_and_false(monkeypatch, raw, expected):
+    monkeypatch.setenv("TANDEM_FLAG", raw)
+    assert tandem_settings.env_bool("TANDEM_FLAG", not expected) is expected
+
+
+def test_env_bool_refuses_anything_else(monkeypatch):
+    monkeypatch.setenv("TANDEM_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="TANDEM_FLAG must be true or false"):
+        tandem_settings.env_bool("TANDEM_FLAG", False)
+
+
+def test_env_int_refuses_words_and_small_numbers(monkeypatch):
+    monkeypatch.setenv("TANDEM_N", "ten")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        tandem_settings.env_int("TANDEM_N", 1)
+    monkeypatch.setenv("TANDEM_N", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        tandem_settings.env_int("TANDEM_N", 5, minimum=1)
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_leaves_steps_unowned(capsys):
+    call_command("seed_demo")
+    first = (User.objects.count(), Project.objects.count(), unowned_steps().count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Project.objects.count(), unowned_steps().count()) == first
+    assert first[1] == 3 and first[2] > 0
+    assert User.objects.filter(is_executive=True).count() == 2
+    out = capsys.readouterr().out
+    assert "itlead" in out and "tandem-demo" in out
