@@ -1,0 +1,56 @@
+"""Take the README's screenshots from a running Tandem with the demo data.
+
+    TANDEM_VAR_DIR=/tmp/shots DJANGO_DEBUG=true .venv/bin/python manage.py migrate
+    TANDEM_VAR_DIR=/tmp/shots DJANGO_DEBUG=true .venv/bin/python manage.py seed_demo
+    TANDEM_VAR_DIR=/tmp/shots DJANGO_DEBUG=true .venv/bin/python manage.py runserver 127.0.0.1:8077 &
+    .venv/bin/python docs/screenshots.py http://127.0.0.1:8077 [path ...]
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).parent / "screenshots"
+PAGES = [
+    # file name, login, path
+    ("home", "cmo", "/"),
+    ("project-list", "itlead", "/projects/"),
+    ("project-page", "itlead", "/projects/customer-data-platform/"),
+    ("raci-matrix", "itlead", "/projects/customer-data-platform/raci/"),
+    ("scorecard", "mops", "/projects/customer-data-platform/scorecard/"),
+    ("alignment", "cmo", "/alignment/"),
+]
+
+
+def main(base: str, only: list[str]) -> None:
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        for name, username, path in PAGES:
+            if only and name not in only:
+                continue
+            context = browser.new_context(base_url=base, viewport={"width": 1400, "height": 900})
+            page = context.new_page()
+            page.goto("/login/")
+            page.get_by_label("Username").fill(username)
+            page.get_by_label("Password").fill("tandem-demo")
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_load_state("networkidle")
+            response = page.goto(path)
+            if response is None or response.status != 200:
+                print(f"skip {name}: {path} answered {response.status if response else 'nothing'}")
+                context.close()
+                continue
+            page.wait_for_timeout(400)
+            page.screenshot(path=OUT / f"{name}.png", full_page=True)
+            print(f"{name}: {OUT / (name + '.png')}")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000", sys.argv[2:])
