@@ -98,6 +98,9 @@ def can(user: User, project: Project, action: Action) -> bool:
 
 
 def _holds_role(user: User, step: LifecycleStep, roles: tuple[str, ...]) -> bool:
+    prefetched = getattr(step, "assignment_list", None)  # raci.selectors.steps_with_people
+    if prefetched is not None:
+        return any(a.user_id == user.pk and a.role in roles for a in prefetched)
     return step.assignments.filter(user=user, role__in=roles).exists()
 
 
