@@ -90,3 +90,11 @@ def test_outsider_does_not_see_the_project_in_lists(client, project, outsider):
     client.force_login(outsider)
     assert project.name not in client.get(reverse("project_list")).content.decode()
     assert project.name not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_403_page_says_why(client, project, member):
+    client.force_login(member)
+    response = client.get(reverse("projects:edit", kwargs={"slug": project.slug}))
+    assert response.status_code == 403
+    assert "You can see this project but not change it." in response.content.decode()
