@@ -7,7 +7,8 @@ from projects.models import LifecycleStep, Project
 class LifecycleStepInline(admin.TabularInline):
     model = LifecycleStep
     fields = ("number", "name", "suggested_side", "status", "due_date", "started_at", "completed_at")
-    readonly_fields = ("number", "name", "started_at", "completed_at")
+    # Status moves only through raci.services, where the RACI rules gate it.
+    readonly_fields = ("number", "name", "status", "started_at", "completed_at")
     extra = 0
     can_delete = False
     max_num = 10
@@ -38,7 +39,8 @@ class LifecycleStepAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "key", "suggested_side")
     search_fields = ("project__name", "name")
     list_select_related = ("project",)
-    readonly_fields = ("project", "number", "key", "started_at", "completed_at")
+    # Status moves only through raci.services, where the RACI rules gate it.
+    readonly_fields = ("project", "number", "key", "status", "started_at", "completed_at")
 
     def has_add_permission(self, request):
         return False
