@@ -1,8 +1,11 @@
 """Project reads shared by pages, exports and tasks."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
+
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from governance.models import User
 from projects.access import visible_projects
@@ -37,6 +40,10 @@ def _display(record, field_name: str) -> str:
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return date_format(localtime(value), "j M Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "j M Y")
     if field.is_relation:
         related = getattr(record, field_name, None)
         return str(related) if related is not None else "—"
