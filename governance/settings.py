@@ -147,7 +147,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
+            "NAME": env_str("TANDEM_SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
             "OPTIONS": {
                 # Web, worker and beat share one file: WAL lets readers run
                 # beside a writer, IMMEDIATE avoids lock-upgrade deadlocks.
@@ -226,7 +226,9 @@ if EMAIL_HOST:
 else:
     # The embedded default: a newcomer reads reminders as files under var/mail.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    EMAIL_FILE_PATH = Path(env_str("TANDEM_EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
+# An explicit backend wins (the Celery-worker tests use a slow file backend).
+EMAIL_BACKEND = env_str("TANDEM_EMAIL_BACKEND", EMAIL_BACKEND)
 
 # --- Celery ------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
@@ -236,6 +238,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
@@ -250,7 +253,32 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 5)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_DEFAULT_QUEUE = env_str("TANDEM_CELERY_QUEUE", "celery")
+
+# --- Reminders (raci.reminders) --------------------------------------------------
+# How often beat sweeps for steps with no Accountable person.
+TANDEM_REMINDER_SWEEP_MINUTES = env_int("TANDEM_REMINDER_SWEEP_MINUTES", 60, minimum=1)
+# A not-yet-started step is chased once it is due within this many days.
+TANDEM_REMINDER_DUE_WITHIN_DAYS = env_int("TANDEM_REMINDER_DUE_WITHIN_DAYS", 14)
+# Sponsors are added once a step stays unowned this long after its first reminder.
+TANDEM_REMINDER_ESCALATE_AFTER_DAYS = env_int("TANDEM_REMINDER_ESCALATE_AFTER_DAYS", 3)
+# At most one reminder per step and person per period.
+TANDEM_REMINDER_PERIOD_HOURS = env_int("TANDEM_REMINDER_PERIOD_HOURS", 24, minimum=1)
+# A run that would e-mail more people than this is held for an administrator.
+TANDEM_REMINDER_MAX_RECIPIENTS = env_int("TANDEM_REMINDER_MAX_RECIPIENTS", 100, minimum=1)
+# A claim older than this (its worker presumably died) is taken over by the next run.
+TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS = env_int(
+    "TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=1
+)
+TANDEM_REMINDER_FROM_EMAIL = env_str("TANDEM_REMINDER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-unowned-steps": {
+        "task": "raci.tasks.sweep_unowned_steps",
+        "schedule": TANDEM_REMINDER_SWEEP_MINUTES * 60.0,
+        # A sweep that could not start within one interval is superseded by the next.
+        "options": {"expires": TANDEM_REMINDER_SWEEP_MINUTES * 60.0},
+    },
+}
 
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {
@@ -268,7 +296,7 @@ if not DATABASE_URL:
 if not EMAIL_HOST:
     EMAIL_FILE_PATH.mkdir(parents=True, exist_ok=True)
 if CELERY_BROKER_URL == "filesystem://":
-    for _folder in ("celery/queue", "celery/processed"):
+    for _folder in ("celery/queue", "celery/processed", "celery/control"):
         (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
 if TESTING:

@@ -17,6 +17,7 @@ from projects import selectors as project_selectors
 from projects.access import Action, can_manage, can_transition_step, get_project_or_404, visible_projects
 from projects.models import ProjectStatus
 from raci import selectors as raci_selectors
+from raci.reminders import project_reminders
 from raci.services import Transition, available_transitions
 
 PAGE_SIZE = 20
@@ -87,6 +88,7 @@ def project_detail(request, slug):
         "done": sum(1 for s in steps if s.status == "done"),
         "can_manage": may_manage,
         "history_page": history_page,
+        "reminders": project_reminders(project),
     }
     return render(request, "governance/project_detail.html", context)
 

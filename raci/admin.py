@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from raci.models import RaciAssignment
+from raci.models import RaciAssignment, Reminder, ReminderRun
+from raci.reminders import release_held_run
 
 
 @admin.register(RaciAssignment)
@@ -23,3 +24,39 @@ class RaciAssignmentAdmin(SimpleHistoryAdmin):
     @admin.display(ordering="step__project__name")
     def project(self, obj: RaciAssignment):
         return obj.step.project
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "step", "project", "reason", "escalation", "period_start", "sent_at", "attempts")
+    list_filter = ("escalation", "reason", ("sent_at", admin.EmptyFieldListFilter))
+    search_fields = ("recipient__username", "recipient__email", "step__project__name")
+    list_select_related = ("recipient", "step__project")
+    date_hierarchy = "period_start"
+
+    @admin.display(ordering="step__project__name")
+    def project(self, obj: Reminder):
+        return obj.step.project
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderRun)
+class ReminderRunAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "trigger", "status", "steps_found", "recipients", "emails_sent", "failures")
+    list_filter = ("status", "trigger")
+    search_fields = ("note",)
+    readonly_fields = [f.name for f in ReminderRun._meta.fields]
+    actions = ["release"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Release: let the next run send despite the limit")
+    def release(self, request, queryset):
+        released = sum(release_held_run(actor=request.user, run=run) for run in queryset)
+        self.message_user(request, f"{released} held run(s) released; the next sweep will send.")

@@ -40,3 +40,84 @@ class RaciAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.step}"
+
+
+class ReminderRunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    FINISHED = "finished", "Finished"
+    HELD = "held", "Held for an administrator"
+    RELEASED = "released", "Released by an administrator"
+
+
+class ReminderRun(models.Model):
+    """One sweep for unowned steps: what it found and what it sent."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ReminderRunStatus.choices, default=ReminderRunStatus.RUNNING)
+    trigger = models.CharField(max_length=40, default="schedule", help_text="schedule, project, or command")
+    steps_found = models.PositiveIntegerField(default=0)
+    recipients = models.PositiveIntegerField(default=0)
+    emails_sent = models.PositiveIntegerField(default=0)
+    reminders_sent = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_used_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a later run went ahead on the strength of this release."
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReminderRunStatus.values), name="reminder_run_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder run {self.pk} ({self.get_status_display()})"
+
+
+class ReminderReason(models.TextChoices):
+    OWNER = "owner", "Project owner"
+    IT_LEAD = "it_lead", "IT lead"
+    SPONSOR = "sponsor", "Sponsor (escalation)"
+    ADMINISTRATOR = "administrator", "Administrator (nobody else to remind)"
+
+
+class Reminder(models.Model):
+    """One person reminded of one unowned step in one period.
+
+    Unique per step, person and period: the row is created (or found) and then
+    *claimed* by a conditional update before the e-mail goes out, so two runs
+    at once, two beats, or a redelivered task never send it twice.
+    """
+
+    step = models.ForeignKey("projects.LifecycleStep", on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    period_start = models.DateTimeField(help_text="Start of the reminder period this row belongs to.")
+    reason = models.CharField(max_length=20, choices=ReminderReason.choices)
+    escalation = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=36, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(ReminderRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "recipient_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "recipient", "period_start"], name="reminder_once_per_period"),
+            models.CheckConstraint(condition=Q(reason__in=ReminderReason.values), name="reminder_reason_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["period_start", "sent_at"], name="reminder_period_sent_idx"),
+            models.Index(fields=["claim_token"], name="reminder_claim_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} — {self.step} — {self.period_start:%Y-%m-%d %H:%M}"
