@@ -217,8 +217,8 @@ def sweep(
             Reminder(step=p.step, recipient=p.recipient, period_start=period, reason=p.reason, escalation=p.escalation)
             for p in planned
         ],
+        # One INSERT on PostgreSQL whatever the size; SQLite splits by its variable limit.
         ignore_conflicts=True,
-        batch_size=1000,
     )
     claim = _claim(run, period, planned, now)
     result.digests = _digests(claim.planned)
