@@ -30,12 +30,40 @@ TABLE = [
     ("raci:matrix", "post", {}, managers(302)),
     ("raci:matrix_row", "get", {"add": "owner"}, managers(200)),
     ("raci:step_transition", "post", {}, managers(302)),
+    ("scorecards:scorecard", "get", {}, everyone(200, outsider=404)),
+    ("scorecards:candidate_add", "post", {}, managers(302)),
+    ("scorecards:candidate_edit", "get", {}, managers(200)),
+    ("scorecards:candidate_delete", "get", {}, managers(200)),
+    ("scorecards:rate", "get", {}, everyone(200, outsider=404, executive=403, admin_user=403)),
+    ("scorecards:invite", "get", {}, managers(200)),
+    # choosing the vendor: step 5's Accountable (nobody here) or an executive
+    ("scorecards:decide", "get", {}, everyone(403, outsider=404, executive=200)),
+    ("scorecards:withdraw", "post", {}, everyone(403, outsider=404, executive=302)),
+    ("scorecards:export", "get", {}, everyone(200, outsider=404)),
 ]
+
+
+def _candidate(project):
+    from scorecards.services import candidate_save, scorecard_for
+
+    return {"candidate_id": candidate_save(actor=project.owner, scorecard=scorecard_for(project), name="Acme").pk}
+
 
 EXTRA_KWARGS = {
     "projects:step_edit": {"number": 2},
     "raci:step_transition": {"number": 1, "transition": "start"},
+    "scorecards:candidate_edit": _candidate,
+    "scorecards:candidate_delete": _candidate,
+    "scorecards:rate": _candidate,
+    "scorecards:invite": _candidate,
+    "scorecards:decide": _candidate,
+    "scorecards:export": {"fmt": "csv"},
 }
+
+
+def _kwargs(name, project):
+    extra = EXTRA_KWARGS.get(name, {})
+    return extra(project) if callable(extra) else extra
 
 
 def _project_url_names() -> set[str]:
@@ -64,7 +92,7 @@ def test_every_project_url_has_a_row():
 def test_project_url_answers_each_persona(request, client, project, persona, name, method, extra, expected):
     user = request.getfixturevalue(persona)
     client.force_login(user)
-    url = reverse(name, kwargs={"slug": project.slug, **EXTRA_KWARGS.get(name, {})})
+    url = reverse(name, kwargs={"slug": project.slug, **_kwargs(name, project)})
     data = {key: request.getfixturevalue(value).pk for key, value in extra.items()}
     response = getattr(client, method)(url, data)
     assert response.status_code == expected[persona], f"{method.upper()} {url} as {persona}"
@@ -72,9 +100,9 @@ def test_project_url_answers_each_persona(request, client, project, persona, nam
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "method", "extra", "expected"), TABLE, ids=[f"{r[1]} {r[0]}" for r in TABLE])
-def test_unknown_project_is_404_even_for_an_administrator(client, admin_user, name, method, extra, expected):
+def test_unknown_project_is_404_even_for_an_administrator(client, admin_user, project, name, method, extra, expected):
     client.force_login(admin_user)
-    url = reverse(name, kwargs={"slug": "no-such-project", **EXTRA_KWARGS.get(name, {})})
+    url = reverse(name, kwargs={**_kwargs(name, project), "slug": "no-such-project"})
     assert getattr(client, method)(url).status_code == 404
 
 

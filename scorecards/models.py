@@ -1,0 +1,183 @@
+"""Vendor priority scorecards: criteria, candidates, ratings, the decision.
+
+A project's scorecard copies the criteria it started with
+(``ScorecardCriterion``), so later edits of the defaults never rewrite a
+decision already taken.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from governance.models import Side
+
+SCORE_LABELS = {1: "Very poor", 2: "Poor", 3: "Okay", 4: "Good", 5: "Great"}
+SCORE_CHOICES = [(value, f"{value} {label}") for value, label in SCORE_LABELS.items()]
+
+
+class Group(models.TextChoices):
+    IT = "it", "IT priorities"
+    MARKETING = "marketing", "Marketing priorities"
+
+
+class CriterionFields(models.Model):
+    name = models.CharField(max_length=80)
+    group = models.CharField(max_length=20, choices=Group.choices)
+    description = models.CharField(max_length=300, blank=True)
+    weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    minimum = models.PositiveSmallIntegerField(
+        "minimum acceptable score",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="A candidate whose mean falls below this on the criterion is flagged and ranked last.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["group", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _criterion_checks(prefix: str) -> list:
+    return [
+        models.CheckConstraint(condition=Q(group__in=Group.values), name=f"{prefix}_group_valid"),
+        models.CheckConstraint(condition=Q(weight__gte=1) & Q(weight__lte=10), name=f"{prefix}_weight_range"),
+        models.CheckConstraint(
+            condition=Q(minimum__isnull=True) | (Q(minimum__gte=1) & Q(minimum__lte=5)), name=f"{prefix}_minimum_range"
+        ),
+    ]
+
+
+class Criterion(CriterionFields):
+    """A default criterion: copied into each new scorecard. Administrators edit these."""
+
+    is_active = models.BooleanField(default=True, help_text="Inactive criteria are not copied into new scorecards.")
+
+    class Meta(CriterionFields.Meta):
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="criterion_unique_name"),
+            *_criterion_checks("criterion"),
+        ]
+
+
+class Scorecard(models.Model):
+    project = models.OneToOneField("projects.Project", on_delete=models.CASCADE, related_name="scorecard")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Scorecard of {self.project}"
+
+
+class ScorecardCriterion(CriterionFields):
+    """The copy of a criterion a scorecard was started with."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="criteria")
+
+    class Meta(CriterionFields.Meta):
+        verbose_name_plural = "scorecard criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "name"], name="scorecard_criterion_unique_name"),
+            *_criterion_checks("scorecard_criterion"),
+        ]
+
+
+class Candidate(models.Model):
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="candidates")
+    name = models.CharField(max_length=120)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    build_in_house = models.BooleanField("build in-house", default=False, help_text="Step 4 decides build or buy.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["scorecard", "name"], name="candidate_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RatingSheet(models.Model):
+    """One rater's ratings of one candidate: a draft until submitted."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sheets")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rating_sheets")
+    rater_side = models.CharField(max_length=20, choices=Side.choices, blank=True, help_text="The side when rating.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["candidate", "rater"], name="sheet_one_per_rater_candidate")]
+
+    def __str__(self) -> str:
+        return f"{self.rater} on {self.candidate}"
+
+
+class Rating(models.Model):
+    sheet = models.ForeignKey(RatingSheet, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(ScorecardCriterion, on_delete=models.CASCADE, related_name="ratings")
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=SCORE_CHOICES, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="rating_one_per_sheet_criterion"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=5)), name="rating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score or '—'}"
+
+
+class Invitation(models.Model):
+    """The owner asks someone to test-drive and rate a candidate."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rating_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["candidate", "user"], name="invitation_once_per_candidate")]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to rate {self.candidate}"
+
+
+class Decision(models.Model):
+    """The vendor chosen at step 5, with its evidence frozen at that moment."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="decisions")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="decisions")
+    rationale = models.TextField()
+    against_ranking_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    results_snapshot = models.JSONField()
+    raci_snapshot = models.JSONField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scorecard"], condition=Q(withdrawn_at__isnull=True), name="decision_one_standing_per_scorecard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} chosen for {self.scorecard.project}"

@@ -1,0 +1,283 @@
+"""Scorecard reads: results per candidate, computed in the database.
+
+Figures (issue "Vendor priority scorecards"):
+
+* per candidate and criterion, over *submitted* sheets only: the mean, the
+  highest and lowest score, the spread (highest − lowest; "disagreement" at 2
+  points or more), and the mean of IT-side and of Marketing-side raters;
+* a group total (IT priorities, Marketing priorities) is the weighted mean of
+  its criteria's means scaled by the number of criteria in the group:
+  ``Σ(weight × mean) / Σ weight × n`` — five default criteria of weight 1 give
+  a maximum of 25; the overall total is the sum of the two;
+* "how each side scored it": the same two totals computed from one side's
+  raters' means only;
+* below minimum: a criterion whose mean is under its minimum acceptable score;
+* ranking: candidates with no flag first, by overall total, then flagged ones,
+  then those nobody has rated; equal totals share a rank (1, 1, 3).
+
+Four queries whatever the number of raters or candidates; the only Python
+loops are over candidates × criteria, never over raters.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Max, Min, Q
+
+from governance.models import Side, User
+from scorecards.models import SCORE_LABELS, Candidate, Group, Rating, RatingSheet, Scorecard, ScorecardCriterion
+
+DISAGREEMENT = 2
+TWO_PLACES = Decimal("0.01")
+
+
+def _round(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class CriterionResult:
+    criterion: ScorecardCriterion
+    mean: Decimal | None = None
+    highest: int | None = None
+    lowest: int | None = None
+    raters: int = 0
+    it_mean: Decimal | None = None
+    marketing_mean: Decimal | None = None
+
+    @property
+    def spread(self) -> int | None:
+        return None if self.highest is None else self.highest - self.lowest
+
+    @property
+    def disagreement(self) -> bool:
+        return self.spread is not None and self.spread >= DISAGREEMENT
+
+    @property
+    def below_minimum(self) -> bool:
+        minimum = self.criterion.minimum
+        return minimum is not None and self.mean is not None and self.mean < minimum
+
+
+@dataclass
+class CandidateResult:
+    candidate: Candidate
+    criteria: list[CriterionResult]
+    submitted_it: int = 0
+    submitted_marketing: int = 0
+    submitted_other: int = 0
+    rank: int | None = None
+    visible: bool = True
+
+    def _group_total(self, group: str, attr: str = "mean") -> Decimal | None:
+        rows = [c for c in self.criteria if c.criterion.group == group]
+        if not rows or any(getattr(c, attr) is None for c in rows):
+            return None
+        weighted = sum(c.criterion.weight * getattr(c, attr) for c in rows)
+        weights = sum(c.criterion.weight for c in rows)
+        return _round(Decimal(weighted) / weights * len(rows))
+
+    @property
+    def it_total(self):
+        return self._group_total(Group.IT)
+
+    @property
+    def marketing_total(self):
+        return self._group_total(Group.MARKETING)
+
+    @property
+    def overall(self):
+        it, marketing = self.it_total, self.marketing_total
+        return None if it is None or marketing is None else it + marketing
+
+    def _side_overall(self, attr: str):
+        it, marketing = self._group_total(Group.IT, attr), self._group_total(Group.MARKETING, attr)
+        return None if it is None or marketing is None else it + marketing
+
+    @property
+    def it_raters_overall(self):
+        return self._side_overall("it_mean")
+
+    @property
+    def marketing_raters_overall(self):
+        return self._side_overall("marketing_mean")
+
+    @property
+    def below_minimum(self) -> list[str]:
+        return [c.criterion.name for c in self.criteria if c.below_minimum]
+
+    @property
+    def submitted(self) -> int:
+        return self.submitted_it + self.submitted_marketing + self.submitted_other
+
+
+@dataclass
+class Results:
+    scorecard: Scorecard
+    criteria: list[ScorecardCriterion]
+    candidates: list[CandidateResult] = field(default_factory=list)
+
+    def group_maximum(self, group: str) -> int:
+        return 5 * sum(1 for c in self.criteria if c.group == group)
+
+    @property
+    def it_maximum(self) -> int:
+        return self.group_maximum(Group.IT)
+
+    @property
+    def marketing_maximum(self) -> int:
+        return self.group_maximum(Group.MARKETING)
+
+    @property
+    def ranking(self) -> list[CandidateResult]:
+        return sorted(self.candidates, key=lambda r: (r.rank is None, r.rank or 0, r.candidate.name))
+
+    @property
+    def leaders(self) -> list[CandidateResult]:
+        return [r for r in self.candidates if r.rank == 1]
+
+
+def scorecard_results(scorecard: Scorecard, *, viewer: User | None = None) -> Results:
+    """Every figure of the comparison page; ``viewer`` decides which candidates'
+    figures may be shown (blind until the viewer submits their own)."""
+    criteria = list(scorecard.criteria.order_by("group", "position", "name"))
+    candidates = list(scorecard.candidates.order_by("name"))
+    submitted = Q(sheet__submitted_at__isnull=False)
+    stats = (
+        Rating.objects.filter(submitted, sheet__candidate__scorecard=scorecard, score__isnull=False)
+        .values("sheet__candidate_id", "criterion_id")
+        .annotate(
+            mean=Avg("score"),
+            highest=Max("score"),
+            lowest=Min("score"),
+            raters=Count("id"),
+            it_mean=Avg("score", filter=Q(sheet__rater_side=Side.IT)),
+            marketing_mean=Avg("score", filter=Q(sheet__rater_side=Side.MARKETING)),
+        )
+    )
+    by_cell = {(row["sheet__candidate_id"], row["criterion_id"]): row for row in stats}
+    counts = (
+        RatingSheet.objects.filter(candidate__scorecard=scorecard, submitted_at__isnull=False)
+        .values("candidate_id", "rater_side")
+        .annotate(n=Count("id"))
+    )
+    by_side = {(row["candidate_id"], row["rater_side"]): row["n"] for row in counts}
+
+    results = Results(scorecard=scorecard, criteria=criteria)
+    for candidate in candidates:
+        rows = []
+        for criterion in criteria:
+            cell = by_cell.get((candidate.pk, criterion.pk))
+            rows.append(
+                CriterionResult(
+                    criterion=criterion,
+                    mean=_round(cell["mean"]) if cell else None,
+                    highest=cell["highest"] if cell else None,
+                    lowest=cell["lowest"] if cell else None,
+                    raters=cell["raters"] if cell else 0,
+                    it_mean=_round(cell["it_mean"]) if cell else None,
+                    marketing_mean=_round(cell["marketing_mean"]) if cell else None,
+                )
+            )
+        results.candidates.append(
+            CandidateResult(
+                candidate=candidate,
+                criteria=rows,
+                submitted_it=by_side.get((candidate.pk, Side.IT), 0),
+                submitted_marketing=by_side.get((candidate.pk, Side.MARKETING), 0),
+                submitted_other=by_side.get((candidate.pk, ""), 0),
+            )
+        )
+    _rank(results.candidates)
+    if viewer is not None:
+        visible = visible_candidate_ids(scorecard, viewer)
+        for result in results.candidates:
+            result.visible = result.candidate.pk in visible
+    return results
+
+
+def _rank(candidates: list[CandidateResult]) -> None:
+    """Competition ranking: unflagged before flagged, higher total first, ties share a rank."""
+    rated = [c for c in candidates if c.overall is not None]
+    rated.sort(key=lambda c: (bool(c.below_minimum), -c.overall))
+    previous_key, previous_rank = None, 0
+    for position, result in enumerate(rated, start=1):
+        key = (bool(result.below_minimum), result.overall)
+        result.rank = previous_rank if key == previous_key else position
+        previous_key, previous_rank = key, result.rank
+
+
+def visible_candidate_ids(scorecard: Scorecard, viewer: User) -> set[int]:
+    """Candidates whose results ``viewer`` may see: all for executives and
+    administrators, otherwise those the viewer has submitted a rating for."""
+    from projects.access import sees_everything
+
+    if sees_everything(viewer):
+        return set(scorecard.candidates.values_list("pk", flat=True))
+    return set(
+        RatingSheet.objects.filter(
+            candidate__scorecard=scorecard, rater=viewer, submitted_at__isnull=False
+        ).values_list("candidate_id", flat=True)
+    )
+
+
+def my_sheets(scorecard: Scorecard, user: User) -> dict[int, RatingSheet]:
+    """The user's own sheets on this scorecard, by candidate id."""
+    return {s.candidate_id: s for s in RatingSheet.objects.filter(candidate__scorecard=scorecard, rater=user)}
+
+
+def invite_suggestions(member_ids: set[int], candidate: Candidate, *, per_side: int = 3) -> dict[str, list[User]]:
+    """Members of each side who have rated least recently (never first), not yet
+    invited to or rating this candidate: so the same few are not always asked."""
+    people = (
+        User.objects.filter(pk__in=member_ids, is_active=True)
+        .exclude(rating_invitations__candidate=candidate)
+        .exclude(rating_sheets__candidate=candidate)
+        .annotate(last_rated=Max("rating_sheets__updated_at"))
+        .order_by("last_rated", "first_name", "last_name")
+    )
+    suggestions: dict[str, list[User]] = {Side.MARKETING: [], Side.IT: []}
+    for person in people:
+        side = person.side
+        if side in suggestions and len(suggestions[side]) < per_side:
+            suggestions[side].append(person)
+    return suggestions
+
+
+def results_table(results: Results) -> list[list]:
+    """The comparison as rows (exports and the decision's frozen evidence)."""
+    header = ["Rank", "Candidate", "Build in-house"]
+    header += [f"{c.name} ({Group(c.group).label}, weight {c.weight}) mean" for c in results.criteria]
+    header += [f"{c.name} spread" for c in results.criteria]
+    header += [
+        f"IT total (of {results.it_maximum})",
+        f"Marketing total (of {results.marketing_maximum})",
+        "Overall",
+        "Overall by IT raters",
+        "Overall by Marketing raters",
+        "Below minimum",
+        "IT raters submitted",
+        "Marketing raters submitted",
+    ]
+    rows = [header]
+    for r in results.ranking:
+        rows.append(
+            [r.rank, r.candidate.name, "yes" if r.candidate.build_in_house else "no"]
+            + [c.mean for c in r.criteria]
+            + [c.spread for c in r.criteria]
+            + [
+                r.it_total,
+                r.marketing_total,
+                r.overall,
+                r.it_raters_overall,
+                r.marketing_raters_overall,
+                ", ".join(r.below_minimum),
+                r.submitted_it,
+                r.submitted_marketing,
+            ]
+        )
+    return rows
+
+
+def score_label(value: int) -> str:
+    return SCORE_LABELS[value]

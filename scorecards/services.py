@@ -1,0 +1,222 @@
+"""Scorecard writes. Each takes the acting user and runs in one transaction.
+
+Rules: only members rate (checked by the views through projects.access);
+one rating per rater, candidate and criterion (database); scores 1–5
+(database); a submit needs every criterion scored; a scorecard with a standing
+decision is read-only until the decision is withdrawn; a decision against the
+ranking needs its reason.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from governance.models import User
+from projects.models import Project
+from projects.services import step_update
+from scorecards.models import (
+    Candidate,
+    Criterion,
+    Decision,
+    Invitation,
+    Rating,
+    RatingSheet,
+    Scorecard,
+    ScorecardCriterion,
+)
+from scorecards.selectors import results_table, scorecard_results
+
+VENDOR_STEP = "vendor"
+
+
+def scorecard_for(project: Project) -> Scorecard:
+    """The project's scorecard, created on first use with a copy of the active criteria."""
+    existing = Scorecard.objects.filter(project=project).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            scorecard = Scorecard.objects.create(project=project)
+            ScorecardCriterion.objects.bulk_create(
+                [
+                    ScorecardCriterion(
+                        scorecard=scorecard,
+                        name=c.name,
+                        group=c.group,
+                        description=c.description,
+                        weight=c.weight,
+                        minimum=c.minimum,
+                        position=c.position,
+                    )
+                    for c in Criterion.objects.filter(is_active=True)
+                ]
+            )
+            return scorecard
+    except IntegrityError:  # created by a concurrent request
+        return Scorecard.objects.get(project=project)
+
+
+def standing_decision(scorecard: Scorecard) -> Decision | None:
+    return scorecard.decisions.filter(withdrawn_at__isnull=True).select_related("candidate", "decided_by").first()
+
+
+def _ensure_open(scorecard: Scorecard) -> None:
+    if standing_decision(scorecard) is not None:
+        raise ValidationError("A vendor has been chosen: the scorecard is read-only until the decision is withdrawn.")
+
+
+@transaction.atomic
+def candidate_save(
+    *, actor: User, scorecard: Scorecard, name: str, website: str = "", notes: str = "",
+    build_in_house: bool = False, candidate: Candidate | None = None,
+) -> Candidate:  # fmt: skip
+    """Add a candidate (or change one); names are unique per scorecard."""
+    _ensure_open(scorecard)
+    name = name.strip()
+    clash = scorecard.candidates.filter(name__iexact=name)
+    if candidate is not None:
+        clash = clash.exclude(pk=candidate.pk)
+    if clash.exists():
+        raise ValidationError({"name": f"“{name}” is already a candidate."})
+    candidate = candidate or Candidate(scorecard=scorecard)
+    candidate.name, candidate.website, candidate.notes, candidate.build_in_house = name, website, notes, build_in_house
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def candidate_delete(*, actor: User, candidate: Candidate) -> int:
+    """Delete a candidate and its ratings; returns how many ratings were lost."""
+    _ensure_open(candidate.scorecard)
+    if candidate.decisions.exists():
+        raise ValidationError("This candidate is part of a recorded decision and cannot be deleted.")
+    lost = Rating.objects.filter(sheet__candidate=candidate, score__isnull=False).count()
+    candidate.delete()
+    return lost
+
+
+def ratings_save(
+    *,
+    actor: User,
+    candidate: Candidate,
+    scores: dict[int, int | None],
+    comments: dict[int, str],
+    submit: bool,
+) -> RatingSheet:
+    """Save the actor's ratings of ``candidate`` as a draft, or submit them.
+
+    Every score must be 1–5; a submit needs every criterion scored. On a
+    refusal nothing is written and the error names each criterion at fault.
+    """
+    scorecard = candidate.scorecard
+    with transaction.atomic():
+        _ensure_open(scorecard)
+        criteria = {c.pk: c for c in scorecard.criteria.all()}
+        errors = {}
+        for criterion_id, score in scores.items():
+            if criterion_id not in criteria:
+                raise ValidationError("The form refers to a criterion of another scorecard; reload the page.")
+            if score is not None and not 1 <= score <= 5:
+                errors[f"score_{criterion_id}"] = "Choose a score from 1 (Very poor) to 5 (Great)."
+        if submit:
+            for criterion_id, criterion in criteria.items():
+                if scores.get(criterion_id) is None and f"score_{criterion_id}" not in errors:
+                    errors[f"score_{criterion_id}"] = f"Score {criterion.name} before submitting."
+        if errors:
+            raise ValidationError(errors)
+        sheet, _ = RatingSheet.objects.select_for_update().get_or_create(candidate=candidate, rater=actor)
+        sheet.rater_side = actor.side or ""
+        if submit:
+            sheet.submitted_at = timezone.now()
+        sheet.save()
+        existing = {r.criterion_id: r for r in sheet.ratings.all()}
+        for criterion_id in criteria:
+            rating = existing.get(criterion_id) or Rating(sheet=sheet, criterion_id=criterion_id)
+            rating.score = scores.get(criterion_id)
+            rating.comment = (comments.get(criterion_id) or "").strip()[:500]
+            rating.save()
+        return sheet
+
+
+@transaction.atomic
+def invitations_send(*, actor: User, candidate: Candidate, users: list[User]) -> int:
+    """Invite members to test-drive and rate ``candidate``; returns how many were new."""
+    _ensure_open(candidate.scorecard)
+    before = candidate.invitations.count()
+    Invitation.objects.bulk_create(
+        [Invitation(candidate=candidate, user=user, invited_by=actor) for user in users], ignore_conflicts=True
+    )
+    return candidate.invitations.count() - before
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def decision_record(
+    *, actor: User, scorecard: Scorecard, candidate: Candidate, rationale: str, against_ranking_reason: str = ""
+) -> Decision:
+    """Record the vendor decision with a frozen copy of the results and of step 5's RACI.
+
+    A decision for a candidate that is not ranked first needs a reason.
+    """
+    with transaction.atomic():
+        Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+        if standing_decision(scorecard) is not None:
+            raise ValidationError("A vendor has already been chosen; withdraw that decision first.")
+        if not rationale.strip():
+            raise ValidationError({"rationale": "Say why this vendor: the rationale is part of the record."})
+        results = scorecard_results(scorecard)
+        mine = next(r for r in results.candidates if r.candidate.pk == candidate.pk)
+        if mine.rank != 1 and not against_ranking_reason.strip():
+            leaders = " and ".join(r.candidate.name for r in results.leaders) or "no ranked candidate"
+            raise ValidationError(
+                {"against_ranking_reason": f"The ranking puts {leaders} first: say why you choose {candidate.name}."}
+            )
+        step = scorecard.project.steps.get(key=VENDOR_STEP)
+        raci = [
+            {"person": a.user.display_name, "username": a.user.username, "role": a.role}
+            for a in step.assignments.select_related("user").order_by("role", "user__username")
+        ]
+        decision = Decision.objects.create(
+            scorecard=scorecard,
+            candidate=candidate,
+            rationale=rationale.strip(),
+            against_ranking_reason=against_ranking_reason.strip(),
+            decided_by=actor,
+            results_snapshot=[[_json(cell) for cell in row] for row in results_table(results)],
+            raci_snapshot=raci,
+        )
+        step_update(
+            actor=actor,
+            step=step,
+            due_date=step.due_date,
+            outcome=f"Chosen: {candidate.name}, by {actor.display_name} on {timezone.localdate():%d %b %Y}. "
+            f"{rationale.strip()}",
+        )
+        return decision
+
+
+@transaction.atomic
+def decision_withdraw(*, actor: User, decision: Decision, reason: str) -> Decision:
+    """Withdraw a standing decision (recorded, with its reason); the scorecard reopens."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the decision is withdrawn."})
+    updated = Decision.objects.filter(pk=decision.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by=actor, withdrawal_reason=reason.strip()
+    )
+    if not updated:
+        raise ValidationError("This decision was already withdrawn.")
+    step = decision.scorecard.project.steps.get(key=VENDOR_STEP)
+    step_update(
+        actor=actor,
+        step=step,
+        due_date=step.due_date,
+        outcome=f"Decision for {decision.candidate.name} withdrawn by {actor.display_name}: {reason.strip()}",
+    )
+    decision.refresh_from_db()
+    return decision

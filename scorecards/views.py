@@ -1,0 +1,233 @@
+"""Scorecard pages. Thin: authorize through projects.access, parse, call."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects.access import Action, can_decide_vendor, can_manage, get_project_or_404, is_member, member_ids
+from scorecards import exports, services
+from scorecards.forms import CandidateForm, DecisionForm, InviteForm, RatingForm, WithdrawForm
+from scorecards.models import Candidate, RatingSheet
+from scorecards.selectors import invite_suggestions, my_sheets, scorecard_results
+
+
+def _load(request, slug, action=Action.VIEW):
+    project = get_project_or_404(request.user, slug, action)
+    return project, services.scorecard_for(project)
+
+
+def _candidate(scorecard, candidate_id) -> Candidate:
+    candidate = scorecard.candidates.filter(pk=candidate_id).first()
+    if candidate is None:
+        raise Http404("No such candidate.")
+    return candidate
+
+
+def _errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_GET
+def scorecard(request, slug):
+    project, sc = _load(request, slug)
+    results = scorecard_results(sc, viewer=request.user)
+    decision = services.standing_decision(sc)
+    chart = {
+        "labels": [r.candidate.name for r in results.candidates if r.visible and r.overall is not None],
+        "it": [float(r.it_total) for r in results.candidates if r.visible and r.overall is not None],
+        "marketing": [float(r.marketing_total) for r in results.candidates if r.visible and r.overall is not None],
+        "max": max(results.it_maximum, results.marketing_maximum),
+    }
+    context = {
+        "project": project,
+        "scorecard": sc,
+        "results": results,
+        "decision": decision,
+        "past_decisions": sc.decisions.filter(withdrawn_at__isnull=False).select_related("candidate", "withdrawn_by"),
+        "my_sheets": my_sheets(sc, request.user),
+        "can_manage": can_manage(request.user, project),
+        "can_rate": is_member(request.user, project),
+        "can_decide": can_decide_vendor(request.user, project),
+        "candidate_form": CandidateForm(),
+        "withdraw_form": WithdrawForm(),
+        "chart": chart,
+        "any_hidden": any(not r.visible for r in results.candidates),
+    }
+    return render(request, "scorecards/scorecard.html", context)
+
+
+@require_POST
+def candidate_add(request, slug):
+    project, sc = _load(request, slug, Action.MANAGE)
+    form = CandidateForm(request.POST)
+    if form.is_valid():
+        try:
+            candidate = services.candidate_save(actor=request.user, scorecard=sc, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, f"“{candidate.name}” added as a candidate.")
+            return redirect("scorecards:scorecard", slug=project.slug)
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+    return redirect("scorecards:scorecard", slug=project.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_edit(request, slug, candidate_id):
+    project, sc = _load(request, slug, Action.MANAGE)
+    candidate = _candidate(sc, candidate_id)
+    form = CandidateForm(request.POST if request.method == "POST" else None, instance=candidate, submit_label="Save")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_save(actor=request.user, scorecard=sc, candidate=candidate, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Candidate saved.")
+            return redirect("scorecards:scorecard", slug=project.slug)
+    return render(request, "scorecards/candidate_form.html", {"project": project, "form": form, "candidate": candidate})
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_delete(request, slug, candidate_id):
+    project, sc = _load(request, slug, Action.MANAGE)
+    candidate = _candidate(sc, candidate_id)
+    if request.method == "POST":
+        try:
+            lost = services.candidate_delete(actor=request.user, candidate=candidate)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, f"“{candidate.name}” deleted with its {lost} rating(s).")
+        return redirect("scorecards:scorecard", slug=project.slug)
+    sheets = RatingSheet.objects.filter(candidate=candidate)
+    context = {
+        "project": project,
+        "candidate": candidate,
+        "raters": sheets.count(),
+        "submitted": sheets.filter(submitted_at__isnull=False).count(),
+        "ratings": sheets.filter(ratings__score__isnull=False).values("ratings").count(),
+    }
+    return render(request, "scorecards/candidate_delete.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def rate(request, slug, candidate_id):
+    project, sc = _load(request, slug, Action.PARTICIPATE)
+    candidate = _candidate(sc, candidate_id)
+    sheet = RatingSheet.objects.filter(candidate=candidate, rater=request.user).first()
+    existing = {r.criterion_id: r for r in sheet.ratings.all()} if sheet else {}
+    criteria = sc.criteria.order_by("group", "position", "name")
+    form = RatingForm(request.POST if request.method == "POST" else None, criteria=criteria, initial_ratings=existing)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            services.ratings_save(
+                actor=request.user, candidate=candidate, scores=form.scores(), comments=form.comments(), submit=submit
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            if submit:
+                messages.success(request, f"Ratings of “{candidate.name}” submitted. You can now see everyone's.")
+                return redirect("scorecards:scorecard", slug=project.slug)
+            messages.success(request, "Draft saved. Nobody else sees it; submit when you are ready.")
+            return redirect("scorecards:rate", slug=project.slug, candidate_id=candidate.pk)
+    context = {
+        "project": project,
+        "candidate": candidate,
+        "form": form,
+        "sheet": sheet,
+        "read_only": bool(services.standing_decision(sc)),
+    }
+    return render(request, "scorecards/rate.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request, slug, candidate_id):
+    project, sc = _load(request, slug, Action.MANAGE)
+    candidate = _candidate(sc, candidate_id)
+    members = member_ids(project)
+    suggestions = invite_suggestions(members, candidate)
+    from governance.models import User
+
+    people = User.objects.filter(pk__in=members, is_active=True).order_by("first_name", "last_name")
+    suggested = [u.pk for side in suggestions.values() for u in side]
+    form = InviteForm(request.POST if request.method == "POST" else None, people=people, suggested_ids=suggested)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.invitations_send(
+                actor=request.user, candidate=candidate, users=form.cleaned_data["people"]
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, f"{count} new invitation(s) to rate “{candidate.name}”.")
+        return redirect("scorecards:scorecard", slug=project.slug)
+    context = {"project": project, "candidate": candidate, "form": form, "suggestions": suggestions,
+               "invited": candidate.invitations.select_related("user")}  # fmt: skip
+    return render(request, "scorecards/invite.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def decide(request, slug, candidate_id):
+    project, sc = _load(request, slug)
+    if not can_decide_vendor(request.user, project):
+        raise PermissionDenied("Only step 5's Accountable person or an executive chooses the vendor.")
+    candidate = _candidate(sc, candidate_id)
+    results = scorecard_results(sc)
+    mine = next(r for r in results.candidates if r.candidate.pk == candidate.pk)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_record(actor=request.user, scorecard=sc, candidate=candidate, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, f"“{candidate.name}” chosen. The decision and its evidence are recorded.")
+            return redirect("scorecards:scorecard", slug=project.slug)
+    context = {"project": project, "candidate": candidate, "form": form, "result": mine, "results": results}
+    return render(request, "scorecards/decide.html", context)
+
+
+@require_POST
+def withdraw(request, slug):
+    project, sc = _load(request, slug)
+    if not can_decide_vendor(request.user, project):
+        raise PermissionDenied("Only step 5's Accountable person or an executive withdraws the decision.")
+    decision = services.standing_decision(sc)
+    form = WithdrawForm(request.POST)
+    if decision is None:
+        messages.info(request, "There is no standing decision to withdraw.")
+    elif not form.is_valid():
+        messages.error(request, "Say why the decision is withdrawn.")
+    else:
+        services.decision_withdraw(actor=request.user, decision=decision, reason=form.cleaned_data["reason"])
+        messages.success(request, "Decision withdrawn. The scorecard is open again.")
+    return redirect("scorecards:scorecard", slug=project.slug)
+
+
+@require_GET
+def export(request, slug, fmt):
+    project, sc = _load(request, slug)
+    results = scorecard_results(sc, viewer=request.user)
+    filename = f"{project.slug}-scorecard"
+    if fmt == "csv":
+        return exports.csv_response(results, filename)
+    if fmt == "xlsx":
+        return exports.xlsx_response(results, filename)
+    raise Http404("Unknown export format.")
