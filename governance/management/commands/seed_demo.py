@@ -14,6 +14,8 @@ from governance.models import Department, Side, User
 from projects.models import Project
 from projects.services import project_create, step_update
 from raci.services import Transition, matrix_save, step_transition
+from scorecards import services as scorecards
+from scorecards.services import scorecard_for
 
 PASSWORD = "tandem-demo"
 
@@ -150,5 +152,46 @@ class Command(BaseCommand):
                 step_transition(actor=owner, step=steps[number - 1], transition=Transition.START)
             for offset, step in enumerate(steps[done:], start=1):
                 step_update(actor=owner, step=step, due_date=today + timedelta(days=10 * offset - 3))
+            if project.name == "Customer data platform":
+                self._scorecard(project, p)
             created += 1
         return created
+
+    def _scorecard(self, project: Project, p: dict[str, User]) -> None:
+        """Three candidates rated by both sides; the CIO has not rated yet."""
+        sc = scorecard_for(project)
+        criteria = list(sc.criteria.order_by("group", "position"))
+        candidates = [
+            scorecards.candidate_save(actor=p["mops"], scorecard=sc, name=name, website=site, build_in_house=build)
+            for name, site, build in (
+                ("Northwind CDP", "https://northwind.example", False),
+                ("Bluefin Data Cloud", "https://bluefin.example", False),
+                ("Build in-house", "", True),
+            )
+        ]
+        # rows: candidate × rater → ten scores (IT criteria first, then Marketing)
+        scores = {
+            ("Northwind CDP", "itlead"): "4434354545",
+            ("Northwind CDP", "security"): "4434354444",
+            ("Northwind CDP", "mops"): "3344455545",
+            ("Northwind CDP", "analyst"): "4344454455",
+            ("Bluefin Data Cloud", "itlead"): "3324244334",
+            ("Bluefin Data Cloud", "security"): "2323344334",
+            ("Bluefin Data Cloud", "mops"): "4444455555",
+            ("Bluefin Data Cloud", "analyst"): "4433454454",
+            ("Build in-house", "itlead"): "5554122223",
+            ("Build in-house", "security"): "5543222232",
+            ("Build in-house", "mops"): "3332221212",
+        }
+        for candidate in candidates:
+            for username in ("itlead", "security", "mops", "analyst"):
+                row = scores.get((candidate.name, username))
+                if row is None:
+                    continue
+                scorecards.ratings_save(
+                    actor=p[username],
+                    candidate=candidate,
+                    scores={c.pk: int(score) for c, score in zip(criteria, row, strict=True)},
+                    comments={},
+                    submit=True,
+                )
