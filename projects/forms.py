@@ -5,6 +5,7 @@ from django import forms
 from governance.models import Side, User
 from projects.access import pickable_people
 from projects.models import LifecycleStep, Project
+from projects.services import PROJECT_FIELDS
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -23,17 +24,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "problem",
-            "status",
-            "marketing_sponsor",
-            "it_sponsor",
-            "it_lead",
-            "budget_owner_side",
-            "requirements_side",
-            "target_launch",
-        ]
+        fields = list(PROJECT_FIELDS)
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 4}),
             "target_launch": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -78,3 +69,13 @@ class StepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save step"))
+
+
+def add_service_errors(form: forms.Form, error) -> None:
+    """Show a service's ValidationError on the form: on its fields where it names
+    them, otherwise at the top. The user's input stays in the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

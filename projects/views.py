@@ -7,15 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from projects import services
 from projects.access import Action, get_project_or_404, get_step_or_404
-from projects.forms import ProjectForm, StepForm
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from projects.forms import ProjectForm, StepForm, add_service_errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,7 +17,7 @@ def project_create(request):
         try:
             project = services.project_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Project “{project.name}” created with its ten lifecycle steps.")
             return redirect(project)
@@ -41,7 +33,7 @@ def project_edit(request, slug):
         try:
             services.project_update(actor=request.user, project=project, **changed)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Project saved." if changed else "Nothing changed.")
             return redirect(project)

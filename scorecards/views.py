@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.access import Action, can_decide_vendor, can_manage, get_project_or_404, is_member, member_ids
+from projects.forms import add_service_errors
 from scorecards import exports, services
 from scorecards.forms import CandidateForm, DecisionForm, InviteForm, RatingForm, WithdrawForm
 from scorecards.models import Candidate, RatingSheet
@@ -132,11 +133,7 @@ def rate(request, slug, candidate_id):
                 actor=request.user, candidate=candidate, scores=form.scores(), comments=form.comments(), submit=submit
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             if submit:
                 messages.success(request, f"Ratings of “{candidate.name}” submitted. You can now see everyone's.")
@@ -192,11 +189,7 @@ def decide(request, slug, candidate_id):
         try:
             services.decision_record(actor=request.user, scorecard=sc, candidate=candidate, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"“{candidate.name}” chosen. The decision and its evidence are recorded.")
             return redirect("scorecards:scorecard", slug=project.slug)
