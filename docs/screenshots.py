@@ -1,9 +1,9 @@
 """Take the README's screenshots from a running Tandem with the demo data.
 
-    TANDEM_VAR_DIR=/tmp/shots DJANGO_DEBUG=true .venv/bin/python manage.py migrate
-    TANDEM_VAR_DIR=/tmp/shots DJANGO_DEBUG=true .venv/bin/python manage.py seed_demo
-    TANDEM_VAR_DIR=/tmp/shots DJANGO_DEBUG=true .venv/bin/python manage.py runserver 127.0.0.1:8077 &
-    .venv/bin/python docs/screenshots.py http://127.0.0.1:8077 [path ...]
+TANDEM_VAR_DIR=/tmp/shots DJANGO_DEBUG=true .venv/bin/python manage.py migrate
+TANDEM_VAR_DIR=/tmp/shots DJANGO_DEBUG=true .venv/bin/python manage.py seed_demo
+TANDEM_VAR_DIR=/tmp/shots DJANGO_DEBUG=true .venv/bin/python manage.py runserver 127.0.0.1:8077 &
+.venv/bin/python docs/screenshots.py http://127.0.0.1:8077 [path ...]
 """
 
 import sys
