@@ -151,7 +151,7 @@ class Command(BaseCommand):
             for number in in_progress:
                 step_transition(actor=owner, step=steps[number - 1], transition=Transition.START)
             for offset, step in enumerate(steps[done:], start=1):
-                step_update(actor=owner, step=step, due_date=today + timedelta(days=10 * offset - 3))
+                step_update(actor=owner, step=step, due_date=today + timedelta(days=6 * offset - 3))
             if project.name == "Customer data platform":
                 self._scorecard(project, p)
             created += 1

@@ -29,7 +29,9 @@ class Command(BaseCommand):
                 for item in digest.items
             )
             self.stdout.write(f"{verb} to {digest.recipient.display_name} <{digest.recipient.email}>: {steps}")
-        if not result.digests:
+        if not result.steps_found:
+            self.stdout.write("No step needs an accountable owner right now.")
+        elif not result.digests:
             self.stdout.write("Nobody to remind: every reminder of this period has gone out already.")
         if result.failures:
             self.stdout.write(self.style.ERROR(f"{result.failures} e-mail(s) failed; the next run retries them."))
