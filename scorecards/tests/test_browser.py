@@ -6,7 +6,7 @@ from scorecards import services
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_marketing_ops_fills_a_scorecard_and_sees_the_totals(page, browser_login, project, owner):
+def test_marketing_ops_fills_a_scorecard_and_sees_the_totals(default_criteria, page, browser_login, project, owner):
     sc = services.scorecard_for(project)
     services.candidate_save(actor=owner, scorecard=sc, name="Acme CDP")
     criteria = list(sc.criteria.order_by("group", "position"))

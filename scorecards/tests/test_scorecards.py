@@ -37,7 +37,7 @@ D = Decimal
 
 
 @pytest.fixture
-def example(project, owner, it_lead, member):
+def example(default_criteria, project, owner, it_lead, member):
     Criterion.objects.filter(name="Security").update(weight=2)
     Criterion.objects.filter(name="Customer experience").update(minimum=3)
     sc = services.scorecard_for(project)
@@ -154,7 +154,7 @@ def test_ratings_are_blind_until_the_viewer_submits(client, example, project, us
 
 
 @pytest.mark.django_db
-def test_rating_form_out_of_range_and_missing_scores_keep_what_was_typed(client, project, owner):
+def test_rating_form_out_of_range_and_missing_scores_keep_what_was_typed(default_criteria, client, project, owner):
     sc = services.scorecard_for(project)
     candidate = services.candidate_save(actor=owner, scorecard=sc, name="Acme")
     security, cost = sc.criteria.get(name="Security"), sc.criteria.get(name="Cost")
@@ -257,7 +257,7 @@ def test_deleting_a_rated_candidate_says_what_will_be_lost(client, example, proj
 
 
 @pytest.mark.django_db
-def test_duplicate_candidate_name_is_refused_with_a_message(client, project, owner):
+def test_duplicate_candidate_name_is_refused_with_a_message(default_criteria, client, project, owner):
     client.force_login(owner)
     url = reverse("scorecards:candidate_add", kwargs={"slug": project.slug})
     client.post(url, {"name": "Acme"})
@@ -284,7 +284,7 @@ def test_invitation_suggests_least_recent_raters_of_both_sides(client, example, 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("candidate_count", "rater_count"), [(3, 2), (20, 10)])
 def test_comparison_page_queries_do_not_depend_on_raters_or_candidates(
-    client, project, owner, executive, candidate_count, rater_count, django_assert_max_num_queries
+    default_criteria, client, project, owner, executive, candidate_count, rater_count, django_assert_max_num_queries
 ):
     sc = services.scorecard_for(project)
     raters = [UserFactory(department=Department.IT if i % 2 else Department.MARKETING) for i in range(rater_count)]

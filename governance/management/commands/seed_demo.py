@@ -15,6 +15,7 @@ from projects.models import Project
 from projects.services import project_create, step_update
 from raci.services import Transition, matrix_save, step_transition
 from scorecards import services as scorecards
+from scorecards.defaults import ensure_default_criteria
 from scorecards.services import scorecard_for
 
 PASSWORD = "tandem-demo"
@@ -159,6 +160,7 @@ class Command(BaseCommand):
 
     def _scorecard(self, project: Project, p: dict[str, User]) -> None:
         """Three candidates rated by both sides; the CIO has not rated yet."""
+        ensure_default_criteria()
         sc = scorecard_for(project)
         criteria = list(sc.criteria.order_by("group", "position"))
         candidates = [
