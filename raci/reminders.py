@@ -20,8 +20,8 @@ The rules (DESIGN.md, issue "Reminders"):
   tells the administrators, until one of them releases it.
 
 The queries of a sweep do not depend on the number of projects or steps: a
-fixed handful to select, plan, create and claim, then two per recipient (send
-bookkeeping), and recipients are capped by the safety net.
+fixed handful to select, plan, create and claim, then one per recipient
+(marking the digest sent), and recipients are capped by the safety net.
 """
 
 import logging
