@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from governance.alignment_selectors import rounds_waiting_for
 from governance.forms import PreferencesForm
 from projects import selectors as project_selectors
 from projects.access import Action, can_manage, can_transition_step, get_project_or_404, visible_projects
@@ -48,6 +49,7 @@ def home(request):
         "active_count": projects.count(),
         "needing_owner": needing_owner[:10],
         "needing_owner_count": len(needing_owner),
+        "alignment_waiting": rounds_waiting_for(request.user),
     }
     return render(request, "governance/home.html", context)
 

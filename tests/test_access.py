@@ -40,6 +40,9 @@ TABLE = [
     ("scorecards:decide", "get", {}, everyone(403, outsider=404, executive=200)),
     ("scorecards:withdraw", "post", {}, everyone(403, outsider=404, executive=302)),
     ("scorecards:export", "get", {}, everyone(200, outsider=404)),
+    ("alignment:project_rounds", "get", {}, everyone(200, outsider=404)),
+    ("alignment:project_round_new", "get", {}, managers(200)),
+    ("alignment:project_round_new", "post", {}, managers(200)),  # empty form: re-shown with errors
 ]
 
 
