@@ -22,7 +22,7 @@ loops are over candidates × criteria, never over raters.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db.models import Avg, Count, F, Max, Min, Q
 
 from governance.models import Side, User
 from scorecards.models import SCORE_LABELS, Candidate, Group, Rating, RatingSheet, Scorecard, ScorecardCriterion
@@ -234,7 +234,8 @@ def invite_suggestions(member_ids: set[int], candidate: Candidate, *, per_side: 
         .exclude(rating_invitations__candidate=candidate)
         .exclude(rating_sheets__candidate=candidate)
         .annotate(last_rated=Max("rating_sheets__updated_at"))
-        .order_by("last_rated", "first_name", "last_name")
+        # Never rated first, on every database (PostgreSQL sorts NULL last by default).
+        .order_by(F("last_rated").asc(nulls_first=True), "first_name", "last_name")
     )
     suggestions: dict[str, list[User]] = {Side.MARKETING: [], Side.IT: []}
     for person in people:
