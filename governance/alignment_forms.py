@@ -19,7 +19,7 @@ class RoundOpenForm(forms.Form):
     closes_on = forms.DateField(
         label="Closes on",
         help_text="Answers are accepted until the end of this day; results appear once the round closes.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     invitees = PersonChoiceField(
         label="Invite",
@@ -35,7 +35,7 @@ class RoundOpenForm(forms.Form):
             people = people.filter(pk__in=member_ids(project))
         self.fields["invitees"].queryset = people
         if not self.is_bound:
-            scope = project.name if project else "the organization"
+            scope = project.name if project else "Organization"
             self.initial.setdefault("title", f"{scope} alignment, {timezone.localdate():%B %Y}")
             self.initial.setdefault("closes_on", timezone.localdate() + timezone.timedelta(days=14))
             self.initial.setdefault("invitees", list(people))

@@ -13,7 +13,7 @@ Rules:
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -47,7 +47,7 @@ def may_close_round(user: User, round_: AlignmentRound) -> bool:
 
 def end_of_day(day: date) -> datetime:
     """A round "closing on" a day accepts answers until that day ends (local time)."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return timezone.make_aware(datetime.combine(day, time.max))
 
 
 def round_open(
