@@ -20,6 +20,7 @@ PAGES = [
     ("raci-matrix", "itlead", "/projects/customer-data-platform/raci/"),
     ("scorecard", "mops", "/projects/customer-data-platform/scorecard/"),
     ("alignment", "cmo", "/alignment/"),
+    ("alignment-results", "cmo", "/alignment/rounds/2/"),
 ]
 
 

@@ -108,7 +108,7 @@ class Workers:
     def sent_files(self) -> list[Path]:
         return sorted(self.outbox.glob("*.log"))
 
-    def wait_quiet(self, quiet: float, timeout: float = 90) -> None:
+    def wait_quiet(self, quiet: float, timeout: float = 240) -> None:
         """Wait until nothing is being sent and no new mail arrived for ``quiet`` seconds."""
         deadline = time.monotonic() + timeout
         last, since = None, time.monotonic()
@@ -119,7 +119,7 @@ class Workers:
             elif state[1] == 0 and time.monotonic() - since >= quiet:
                 return
             time.sleep(0.2)
-        raise AssertionError("workers never went quiet")
+        raise AssertionError(f"workers never went quiet: {last}\n{self.log('w1')}\n{self.log('w2')}")
 
     def stop(self) -> None:
         for process in self.processes.values():

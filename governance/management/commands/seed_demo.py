@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from governance.models import Department, Side, User
+from governance import alignment_services as alignment
+from governance.models import AlignmentRound, Department, RoundDimension, Side, User
 from projects.models import Project
 from projects.services import project_create, step_update
 from raci.services import Transition, matrix_save, step_transition
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             people = self._people()
             created = self._projects(people)
+            self._alignment(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} project(s) created)."))
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with any of these (password: {PASSWORD}):")
         for username, first, last, department, title, executive, staff in PEOPLE:
@@ -197,3 +199,55 @@ class Command(BaseCommand):
                     comments={},
                     submit=True,
                 )
+
+    def _alignment(self, p: dict[str, User]) -> None:
+        """Two closed organization rounds (a trend, and a perception gap) and one open
+        project round waiting for the IT lead."""
+        titles = ["Spring alignment check", "Autumn alignment check", "Customer data platform kick-off check"]
+        if AlignmentRound.objects.filter(title__in=titles).exists():
+            return
+        today = timezone.localdate()
+        respondents = ["cmo", "mops", "content", "analyst", "cio", "itlead", "security", "integrator"]
+        # levels per dimension (8), per person: Marketing sees itself better aligned than IT does
+        answers = {
+            "Spring alignment check": {
+                "cmo": "32322322",
+                "mops": "22212322",
+                "content": "32221222",
+                "analyst": "22322312",
+                "cio": "21211212",
+                "itlead": "12111221",
+                "security": "21121111",
+                "integrator": "11212121",
+            },
+            "Autumn alignment check": {
+                "cmo": "43433433",
+                "mops": "33323433",
+                "content": "43332333",
+                "analyst": "33433423",
+                "cio": "32322323",
+                "itlead": "23222332",
+                "security": "32232222",
+                "integrator": "22323232",
+            },
+        }
+        for title, levels in answers.items():
+            round_ = alignment.round_open(
+                actor=p["cmo"], title=title, closes_on=today, invitees=[p[u] for u in respondents]
+            )
+            dimensions = list(RoundDimension.objects.filter(round=round_).order_by("position"))
+            for username, row in levels.items():
+                alignment.answers_submit(
+                    actor=p[username],
+                    round_=round_,
+                    answers={d.pk: (int(level), "") for d, level in zip(dimensions, row, strict=True)},
+                )
+            alignment.round_close(actor=p["cmo"], round_=round_)
+        project = Project.objects.get(name="Customer data platform")
+        alignment.round_open(
+            actor=p["mops"],
+            title="Customer data platform kick-off check",
+            closes_on=today + timedelta(days=14),
+            invitees=[p[u] for u in ("mops", "content", "analyst", "itlead", "integrator", "security")],
+            project=project,
+        )
