@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import alignment_services as alignment
+from governance.alignment_defaults import ensure_default_questionnaire
 from governance.models import AlignmentRound, Department, RoundDimension, Side, User
 from projects.models import Project
 from projects.services import project_create, step_update
@@ -206,6 +207,7 @@ class Command(BaseCommand):
         titles = ["Spring alignment check", "Autumn alignment check", "Customer data platform kick-off check"]
         if AlignmentRound.objects.filter(title__in=titles).exists():
             return
+        ensure_default_questionnaire()
         today = timezone.localdate()
         respondents = ["cmo", "mops", "content", "analyst", "cio", "itlead", "security", "integrator"]
         # levels per dimension (8), per person: Marketing sees itself better aligned than IT does
