@@ -234,6 +234,10 @@ class RoundResults:
         return sorted(shown, key=lambda d: (d.figures.overall, d.dimension.position))[:WEAKEST_COUNT]
 
     @property
+    def has_comments(self) -> bool:
+        return any(d.comments for d in self.dimensions)
+
+    @property
     def big_gaps(self) -> list[DimensionResult]:
         return [d for d in self.dimensions if d.figures.big_gap]
 
