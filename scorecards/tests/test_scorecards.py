@@ -300,3 +300,13 @@ def test_comparison_page_queries_do_not_depend_on_raters_or_candidates(
     with django_assert_max_num_queries(13):
         response = client.get(reverse("scorecards:scorecard", kwargs={"slug": project.slug}))
     assert len(response.context["results"].candidates) == candidate_count
+
+
+@pytest.mark.django_db
+def test_scorecard_tab_is_in_the_project_tabs_and_active_on_its_pages(default_criteria, client, project, member):
+    client.force_login(member)
+    overview = client.get(reverse("project_detail", kwargs={"slug": project.slug})).content.decode()
+    scorecard_url = reverse("scorecards:scorecard", kwargs={"slug": project.slug})
+    assert f'<a class="nav-link"  href="{scorecard_url}">Scorecard</a>' in overview
+    page = client.get(scorecard_url).content.decode()
+    assert f'<a class="nav-link active" aria-current="page" href="{scorecard_url}">Scorecard</a>' in page
