@@ -14,7 +14,9 @@ from playwright.sync_api import sync_playwright
 OUT = Path(__file__).parent / "screenshots"
 PAGES = [
     # file name, login, path
-    ("home", "cmo", "/"),
+    ("dashboard", "cmo", "/portfolio/"),
+    ("project-page-executive", "cmo", "/projects/customer-data-platform/"),
+    ("home", "mops", "/"),
     ("project-list", "itlead", "/projects/"),
     ("project-page", "itlead", "/projects/customer-data-platform/"),
     ("raci-matrix", "itlead", "/projects/customer-data-platform/raci/"),
@@ -46,7 +48,7 @@ def main(base: str, only: list[str]) -> None:
                 print(f"skip {name}: {path} answered {response.status if response else 'nothing'}")
                 context.close()
                 continue
-            page.wait_for_timeout(400)
+            page.wait_for_timeout(1000)  # charts draw after load
             page.screenshot(path=OUT / f"{name}.png", full_page=True)
             print(f"{name}: {OUT / (name + '.png')}")
             context.close()

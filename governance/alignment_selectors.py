@@ -364,3 +364,58 @@ def project_comparison(round_: AlignmentRound, figures: Disclosed) -> Comparison
         q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
         comparison.lower_quartile, comparison.median, comparison.upper_quartile = q1, median, q3
     return comparison
+
+
+# --- The portfolio -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LatestAlignment:
+    round_id: int
+    title: str
+    closes_at: object
+    figures: Disclosed
+
+
+def _latest_by_scope(rows, scope_field: str) -> dict:
+    """The latest round (by closing time, then id) of each scope among aggregated answer rows."""
+    grouped = _groups(rows, (scope_field, "invitation__round__closes_at", "invitation__round_id"))
+    titles = {row["invitation__round_id"]: row["invitation__round__title"] for row in rows}
+    latest: dict = {}
+    for (scope, closes_at, round_id), groups in grouped.items():
+        if scope not in latest or (closes_at, round_id) > (latest[scope].closes_at, latest[scope].round_id):
+            latest[scope] = LatestAlignment(round_id, titles[round_id], closes_at, disclose(groups))
+    return latest
+
+
+def _round_rows(answers: QuerySet[RoundAnswer], scope_field: str) -> list[dict]:
+    return list(
+        answers.filter(invitation__round__closes_at__lte=timezone.now())
+        .values(
+            scope_field,
+            "invitation__round__closes_at",
+            "invitation__round_id",
+            "invitation__round__title",
+            side=_side(),
+        )
+        .annotate(total=Sum("level"), answers=Count("pk"), respondents=Count("invitation_id", distinct=True))
+        .order_by()
+    )
+
+
+def latest_project_alignment(projects: QuerySet) -> dict[int, LatestAlignment]:
+    """By project id: the figures of its latest closed round that has answers (one query).
+
+    The anonymity rule applies as everywhere (``disclose``): the level or the
+    gap may be ``None`` when too few people answered on a side.
+    """
+    answers = RoundAnswer.objects.filter(invitation__round__project__in=projects)
+    return _latest_by_scope(_round_rows(answers, "invitation__round__project_id"), "invitation__round__project_id")
+
+
+def organization_alignment(viewer: User) -> LatestAlignment | None:
+    """The latest closed organization round ``viewer`` may see results of, with answers (one query)."""
+    rounds = results_visible_rounds(viewer, None)
+    answers = RoundAnswer.objects.filter(invitation__round__in=rounds)
+    latest = _latest_by_scope(_round_rows(answers, "invitation__round__project_id"), "invitation__round__project_id")
+    return latest.get(None)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from governance import views
+from governance import dashboard_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
     path("preferences/", views.preferences, name="preferences"),
+    path("my-work/", views.my_work, name="my_work"),
+    path("portfolio/", dashboard_views.portfolio, name="portfolio"),
+    path("portfolio/steps/<str:kind>/", dashboard_views.step_list, name="portfolio_steps"),
     path("projects/", views.project_list, name="project_list"),
     path("", include("projects.urls")),
     path("projects/<slug:slug>/", views.project_detail, name="project_detail"),

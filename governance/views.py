@@ -20,6 +20,7 @@ from projects.models import ProjectStatus
 from raci import selectors as raci_selectors
 from raci.reminders import project_reminders
 from raci.services import Transition, available_transitions
+from scorecards import selectors as scorecard_selectors
 
 PAGE_SIZE = 20
 
@@ -43,13 +44,24 @@ def health(request):
 
 @require_GET
 def home(request):
-    projects = raci_selectors.with_unowned_count(visible_projects(request.user).active().select_related("owner"))
-    needing_owner = [p for p in projects.order_by("name") if p.unowned_count]
+    """Executives land on the portfolio dashboard; everyone else on their own work."""
+    if request.user.is_executive:
+        return redirect("portfolio")
+    return my_work(request)
+
+
+@require_GET
+def my_work(request):
+    """What asks for this person now: their steps, ratings, assessments and unowned steps."""
+    owned = raci_selectors.with_unowned_count(
+        visible_projects(request.user).active().filter(owner=request.user)
+    ).filter(unowned_count__gt=0)
     context = {
-        "active_count": projects.count(),
-        "needing_owner": needing_owner[:10],
-        "needing_owner_count": len(needing_owner),
+        "my_steps": raci_selectors.my_steps(request.user),
+        "ratings_waiting": scorecard_selectors.ratings_waiting_for(request.user),
         "alignment_waiting": rounds_waiting_for(request.user),
+        "needing_owner": list(owned.order_by("name")),
+        "active_count": visible_projects(request.user).active().count(),
     }
     return render(request, "governance/home.html", context)
 

@@ -22,10 +22,20 @@ loops are over candidates × criteria, never over raters.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, Max, Min, Q
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
 
 from governance.models import Side, User
-from scorecards.models import SCORE_LABELS, Candidate, Group, Rating, RatingSheet, Scorecard, ScorecardCriterion
+from scorecards.models import (
+    SCORE_LABELS,
+    Candidate,
+    Decision,
+    Group,
+    Invitation,
+    Rating,
+    RatingSheet,
+    Scorecard,
+    ScorecardCriterion,
+)
 
 DISAGREEMENT = 2
 TWO_PLACES = Decimal("0.01")
@@ -137,14 +147,10 @@ class Results:
         return [r for r in self.candidates if r.rank == 1]
 
 
-def scorecard_results(scorecard: Scorecard, *, viewer: User | None = None) -> Results:
-    """Every figure of the comparison page; ``viewer`` decides which candidates'
-    figures may be shown (blind until the viewer submits their own)."""
-    criteria = list(scorecard.criteria.order_by("group", "position", "name"))
-    candidates = list(scorecard.candidates.order_by("name"))
-    submitted = Q(sheet__submitted_at__isnull=False)
+def _cell_stats(ratings):
+    """Per candidate and criterion: mean, highest, lowest, raters and each side's mean (one query)."""
     stats = (
-        Rating.objects.filter(submitted, sheet__candidate__scorecard=scorecard, score__isnull=False)
+        ratings.filter(sheet__submitted_at__isnull=False, score__isnull=False)
         .values("sheet__candidate_id", "criterion_id")
         .annotate(
             mean=Avg("score"),
@@ -154,46 +160,139 @@ def scorecard_results(scorecard: Scorecard, *, viewer: User | None = None) -> Re
             it_mean=Avg("score", filter=Q(sheet__rater_side=Side.IT)),
             marketing_mean=Avg("score", filter=Q(sheet__rater_side=Side.MARKETING)),
         )
+        .order_by()
     )
-    by_cell = {(row["sheet__candidate_id"], row["criterion_id"]): row for row in stats}
-    counts = (
-        RatingSheet.objects.filter(candidate__scorecard=scorecard, submitted_at__isnull=False)
-        .values("candidate_id", "rater_side")
-        .annotate(n=Count("id"))
-    )
-    by_side = {(row["candidate_id"], row["rater_side"]): row["n"] for row in counts}
+    return {(row["sheet__candidate_id"], row["criterion_id"]): row for row in stats}
 
-    results = Results(scorecard=scorecard, criteria=criteria)
-    for candidate in candidates:
-        rows = []
-        for criterion in criteria:
-            cell = by_cell.get((candidate.pk, criterion.pk))
-            rows.append(
-                CriterionResult(
-                    criterion=criterion,
-                    mean=_round(cell["mean"]) if cell else None,
-                    highest=cell["highest"] if cell else None,
-                    lowest=cell["lowest"] if cell else None,
-                    raters=cell["raters"] if cell else 0,
-                    it_mean=_round(cell["it_mean"]) if cell else None,
-                    marketing_mean=_round(cell["marketing_mean"]) if cell else None,
-                )
-            )
-        results.candidates.append(
-            CandidateResult(
-                candidate=candidate,
-                criteria=rows,
-                submitted_it=by_side.get((candidate.pk, Side.IT), 0),
-                submitted_marketing=by_side.get((candidate.pk, Side.MARKETING), 0),
-                submitted_other=by_side.get((candidate.pk, ""), 0),
+
+def _sheet_counts(sheets) -> dict[tuple[int, str], int]:
+    """Submitted sheets per candidate and rater side (one query)."""
+    counts = sheets.filter(submitted_at__isnull=False).values("candidate_id", "rater_side").annotate(n=Count("id"))
+    return {(row["candidate_id"], row["rater_side"]): row["n"] for row in counts.order_by()}
+
+
+def _candidate_result(candidate, criteria, by_cell, by_side) -> CandidateResult:
+    rows = []
+    for criterion in criteria:
+        cell = by_cell.get((candidate.pk, criterion.pk))
+        if cell is None:
+            rows.append(CriterionResult(criterion=criterion))
+            continue
+        rows.append(
+            CriterionResult(
+                criterion=criterion,
+                mean=_round(cell["mean"]),
+                highest=cell["highest"],
+                lowest=cell["lowest"],
+                raters=cell["raters"],
+                it_mean=_round(cell["it_mean"]),
+                marketing_mean=_round(cell["marketing_mean"]),
             )
         )
+    return CandidateResult(
+        candidate=candidate,
+        criteria=rows,
+        submitted_it=by_side.get((candidate.pk, Side.IT), 0),
+        submitted_marketing=by_side.get((candidate.pk, Side.MARKETING), 0),
+        submitted_other=by_side.get((candidate.pk, ""), 0),
+    )
+
+
+def scorecard_results(scorecard: Scorecard, *, viewer: User | None = None) -> Results:
+    """Every figure of the comparison page; ``viewer`` decides which candidates'
+    figures may be shown (blind until the viewer submits their own)."""
+    criteria = list(scorecard.criteria.order_by("group", "position", "name"))
+    candidates = list(scorecard.candidates.order_by("name"))
+    by_cell = _cell_stats(Rating.objects.filter(sheet__candidate__scorecard=scorecard))
+    by_side = _sheet_counts(RatingSheet.objects.filter(candidate__scorecard=scorecard))
+    results = Results(scorecard=scorecard, criteria=criteria)
+    results.candidates = [_candidate_result(c, criteria, by_cell, by_side) for c in candidates]
     _rank(results.candidates)
     if viewer is not None:
         visible = visible_candidate_ids(scorecard, viewer)
         for result in results.candidates:
             result.visible = result.candidate.pk in visible
     return results
+
+
+@dataclass
+class VendorSummary:
+    """A project's chosen vendor, or else its leading candidate, for the portfolio."""
+
+    result: CandidateResult
+    chosen: bool
+    tied: int  # how many candidates share the lead (1: a clear leader)
+    candidates: int
+    it_maximum: int
+    marketing_maximum: int
+
+    @property
+    def visible(self) -> bool:
+        return self.result.visible
+
+    @property
+    def below_minimum(self) -> list[str]:
+        return self.result.below_minimum if self.visible else []
+
+
+def portfolio_vendors(projects: QuerySet, *, viewer: User) -> dict[int, VendorSummary]:
+    """By project id: the vendor chosen at step 5 (a standing decision), or else
+    the top-ranked candidate, with its results. Six queries for any number of
+    projects; a candidate's figures stay blind to a viewer who has not rated it
+    (``visible_candidate_ids``)."""
+    from projects.access import sees_everything
+
+    project_of = dict(Scorecard.objects.filter(project__in=projects).values_list("pk", "project_id"))
+    if not project_of:
+        return {}
+    criteria: dict[int, list[ScorecardCriterion]] = {}
+    for criterion in ScorecardCriterion.objects.filter(scorecard_id__in=project_of).order_by(
+        "scorecard_id", "group", "position", "name"
+    ):
+        criteria.setdefault(criterion.scorecard_id, []).append(criterion)
+    candidates: dict[int, list[Candidate]] = {}
+    for candidate in Candidate.objects.filter(scorecard_id__in=project_of).order_by("scorecard_id", "name"):
+        candidates.setdefault(candidate.scorecard_id, []).append(candidate)
+    by_cell = _cell_stats(Rating.objects.filter(sheet__candidate__scorecard_id__in=project_of))
+    by_side = _sheet_counts(RatingSheet.objects.filter(candidate__scorecard_id__in=project_of))
+    chosen = dict(
+        Decision.objects.filter(scorecard_id__in=project_of, withdrawn_at__isnull=True).values_list(
+            "scorecard_id", "candidate_id"
+        )
+    )
+    if sees_everything(viewer):
+        visible = None
+    else:
+        visible = set(
+            RatingSheet.objects.filter(
+                candidate__scorecard_id__in=project_of, rater=viewer, submitted_at__isnull=False
+            ).values_list("candidate_id", flat=True)
+        )
+
+    summaries: dict[int, VendorSummary] = {}
+    for scorecard_id, scorecard_candidates in candidates.items():
+        scorecard_criteria = criteria.get(scorecard_id, [])
+        results = [_candidate_result(c, scorecard_criteria, by_cell, by_side) for c in scorecard_candidates]
+        _rank(results)
+        chosen_id = chosen.get(scorecard_id)
+        if chosen_id is not None:
+            pick = next(r for r in results if r.candidate.pk == chosen_id)
+            tied = 1
+        else:
+            leaders = [r for r in results if r.rank == 1]
+            if not leaders:
+                continue  # nobody has rated any candidate yet
+            pick, tied = leaders[0], len(leaders)
+        pick.visible = visible is None or pick.candidate.pk in visible
+        summaries[project_of[scorecard_id]] = VendorSummary(
+            result=pick,
+            chosen=chosen_id is not None,
+            tied=tied,
+            candidates=len(results),
+            it_maximum=5 * sum(1 for c in scorecard_criteria if c.group == Group.IT),
+            marketing_maximum=5 * sum(1 for c in scorecard_criteria if c.group == Group.MARKETING),
+        )
+    return summaries
 
 
 def _rank(candidates: list[CandidateResult]) -> None:
@@ -282,3 +381,26 @@ def results_table(results: Results) -> list[list]:
 
 def score_label(value: int) -> str:
     return SCORE_LABELS[value]
+
+
+def ratings_waiting_for(user: User) -> list[Candidate]:
+    """Candidates ``user`` was invited to rate or started rating and has not
+    submitted, on active projects they may see whose vendor is not yet chosen
+    (one query); ``draft`` is true when they have started."""
+    from projects.access import visible_projects
+    from projects.models import ProjectStatus
+
+    mine = RatingSheet.objects.filter(candidate=OuterRef("pk"), rater=user)
+    standing = Decision.objects.filter(scorecard=OuterRef("scorecard"), withdrawn_at__isnull=True)
+    invited = Invitation.objects.filter(candidate=OuterRef("pk"), user=user)
+    return list(
+        Candidate.objects.filter(
+            scorecard__project__in=visible_projects(user).filter(status=ProjectStatus.ACTIVE),
+        )
+        .annotate(draft=Exists(mine.filter(submitted_at__isnull=True)))
+        .filter(Exists(invited) | Q(draft=True))
+        .exclude(Exists(mine.filter(submitted_at__isnull=False)))
+        .exclude(Exists(standing))
+        .select_related("scorecard__project")
+        .order_by("scorecard__project__name", "name")
+    )

@@ -35,7 +35,7 @@ def test_seed_demo_is_idempotent_and_leaves_steps_unowned(capsys):
     first = (User.objects.count(), Project.objects.count(), unowned_steps().count())
     call_command("seed_demo")
     assert (User.objects.count(), Project.objects.count(), unowned_steps().count()) == first
-    assert first[1] == 3 and first[2] > 0
+    assert first[1] == 7 and first[2] > 0
     assert User.objects.filter(is_executive=True).count() == 2
     out = capsys.readouterr().out
     assert "itlead" in out and "tandem-demo" in out

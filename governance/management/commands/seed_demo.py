@@ -14,7 +14,7 @@ from governance import alignment_services as alignment
 from governance.alignment_defaults import ensure_default_questionnaire
 from governance.models import AlignmentRound, Department, RoundDimension, Side, User
 from projects.models import Project
-from projects.services import project_create, step_update
+from projects.services import project_create, project_update, step_update
 from raci.services import Transition, matrix_save, step_transition
 from scorecards import services as scorecards
 from scorecards.defaults import ensure_default_criteria
@@ -133,12 +133,89 @@ class Command(BaseCommand):
                 "done": 0,
                 "in_progress": [],
             },
+            {
+                "name": "Social listening",
+                "problem": "Complaints on social media reach the brand team days after customers post them.",
+                "owner": p["content"],
+                "marketing_sponsor": p["cmo"],
+                "it_sponsor": p["cio"],
+                "it_lead": p["integrator"],
+                "budget_owner_side": Side.MARKETING,
+                "requirements_side": Side.MARKETING,
+                "target_launch": today + timedelta(days=20),
+                "roles": {
+                    "content": "AAA.A...AR",
+                    "integrator": "..RARAA..A",
+                    "security": "...C.RRR..",
+                    "analyst": "RR.R....R.",
+                },
+                "done": 6,
+                "in_progress": [7],
+                "due_shift": -40,
+            },
+            {
+                "name": "Consent and preference centre",
+                "problem": "Opt-outs are honoured by email but not by ads or the call centre: a compliance risk.",
+                "owner": p["mops"],
+                "marketing_sponsor": p["cmo"],
+                "it_sponsor": p["cio"],
+                "it_lead": p["security"],
+                "budget_owner_side": Side.IT,
+                "requirements_side": Side.IT,
+                "target_launch": today + timedelta(days=120),
+                "roles": {
+                    "mops": "AA..R....I",
+                    "security": "CCAA.ARA.A",
+                    "integrator": "..RR.R.R.R",
+                    "content": "RR.....CR.",
+                },
+                "done": 3,
+                "in_progress": [4],
+            },
+            {
+                "name": "Marketing data warehouse",
+                "problem": "Campaign results are reconciled by hand in spreadsheets every month.",
+                "owner": p["analyst"],
+                "marketing_sponsor": p["cmo"],
+                "it_sponsor": p["cio"],
+                "it_lead": p["itlead"],
+                "budget_owner_side": Side.IT,
+                "requirements_side": Side.IT,
+                "target_launch": today - timedelta(days=30),
+                "roles": {
+                    "analyst": "AAR.R...AR",
+                    "itlead": "C.AAAAAA.A",
+                    "integrator": "...R.RRR..",
+                    "mops": "RR..C...R.",
+                },
+                "done": 10,
+                "in_progress": [],
+                "status": "done",
+            },
+            {
+                "name": "Event management platform",
+                "problem": "Events are run from four spreadsheets; leads from events reach sales weeks late.",
+                "owner": p["content"],
+                "marketing_sponsor": p["cmo"],
+                "it_sponsor": None,
+                "it_lead": p["integrator"],
+                "budget_owner_side": Side.MARKETING,
+                "requirements_side": Side.MARKETING,
+                "target_launch": today + timedelta(days=200),
+                "roles": {"content": "AA........", "integrator": "..R.......", "analyst": "RR........"},
+                "done": 1,
+                "in_progress": [2],
+                "blocked": [3],
+                "due_shift": -10,
+            },
         ]
         for plan in plans:
             if Project.objects.filter(name=plan["name"]).exists():
                 continue
             roles = plan.pop("roles")
             done, in_progress = plan.pop("done"), plan.pop("in_progress")
+            blocked, due_shift = plan.pop("blocked", []), plan.pop("due_shift", 0)
+            status = plan.pop("status", None)
             owner = plan.pop("owner")
             project = project_create(actor=owner, owner=owner, **plan)
             steps = list(project.steps.order_by("number"))
@@ -154,10 +231,18 @@ class Command(BaseCommand):
                 step_transition(actor=owner, step=step, transition=Transition.FINISH)
             for number in in_progress:
                 step_transition(actor=owner, step=steps[number - 1], transition=Transition.START)
+            for number in blocked:
+                step_transition(
+                    actor=owner, step=steps[number - 1], transition=Transition.BLOCK, reason="Waiting for a budget"
+                )
             for offset, step in enumerate(steps[done:], start=1):
-                step_update(actor=owner, step=step, due_date=today + timedelta(days=6 * offset - 3))
+                step_update(actor=owner, step=step, due_date=today + timedelta(days=6 * offset - 3 + due_shift))
+            if status:
+                project_update(actor=owner, project=project, status=status)
             if project.name == "Customer data platform":
                 self._scorecard(project, p)
+            if project.name == "Consent and preference centre":
+                self._consent_scorecard(project, p)
             created += 1
         return created
 
@@ -200,6 +285,54 @@ class Command(BaseCommand):
                     comments={},
                     submit=True,
                 )
+
+    def _consent_scorecard(self, project: Project, p: dict[str, User]) -> None:
+        """The leading candidate scores well overall but below the agreed minimum on Security."""
+        ensure_default_criteria()
+        sc = scorecard_for(project)
+        criteria = list(sc.criteria.order_by("group", "position"))
+        sc.criteria.filter(name="Security").update(minimum=3)  # agreed with the CIO
+        scores = {
+            "Consentry": {"security": "2545555555", "mops": "2455545555", "content": "2455455545"},
+            "PrivacyHub": {"security": "2434333443", "mops": "2443334343", "content": "2343343434"},
+        }
+        for name, by_rater in scores.items():
+            candidate = scorecards.candidate_save(actor=p["mops"], scorecard=sc, name=name)
+            for username, row in by_rater.items():
+                scorecards.ratings_save(
+                    actor=p[username],
+                    candidate=candidate,
+                    scores={c.pk: int(score) for c, score in zip(criteria, row, strict=True)},
+                    comments={},
+                    submit=True,
+                )
+
+    def _project_round(self, p: dict[str, User], today) -> None:
+        """A closed round on Social listening: Marketing sees it going far better than IT does."""
+        project = Project.objects.get(name="Social listening")
+        round_ = alignment.round_open(
+            actor=p["content"],
+            title="Social listening mid-project check",
+            closes_on=today,
+            invitees=[p[u] for u in ("content", "analyst", "cmo", "integrator", "security", "cio")],
+            project=project,
+        )
+        dimensions = list(RoundDimension.objects.filter(round=round_).order_by("position"))
+        levels = {
+            "content": "44544434",
+            "analyst": "45434444",
+            "cmo": "44443454",
+            "integrator": "22312322",
+            "security": "32222213",
+            "cio": "23232322",
+        }
+        for username, row in levels.items():
+            alignment.answers_submit(
+                actor=p[username],
+                round_=round_,
+                answers={d.pk: (int(level), "") for d, level in zip(dimensions, row, strict=True)},
+            )
+        alignment.round_close(actor=p["content"], round_=round_)
 
     def _alignment(self, p: dict[str, User]) -> None:
         """Two closed organization rounds (a trend, and a perception gap) and one open
@@ -245,6 +378,7 @@ class Command(BaseCommand):
                     answers={d.pk: (int(level), "") for d, level in zip(dimensions, row, strict=True)},
                 )
             alignment.round_close(actor=p["cmo"], round_=round_)
+        self._project_round(p, today)
         project = Project.objects.get(name="Customer data platform")
         alignment.round_open(
             actor=p["mops"],

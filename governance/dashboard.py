@@ -1,0 +1,283 @@
+"""The portfolio dashboard: every project a person may see × the ten steps.
+
+Site half of governance: reads the apps only through their selectors and
+``projects.access``. One pass builds a row per visible project from a fixed
+number of queries (projects, their steps, their scorecards, their alignment
+rounds), whatever the number of projects; filters, sorting and pagination then
+work on those rows, so any column can be sorted and the tiles and the chart
+describe the whole portfolio.
+
+"Needs attention" (an active project only): a step without an accountable
+owner, an overdue step, a chosen or leading vendor below an agreed minimum,
+or an alignment perception gap of a level or more between the two sides.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from governance.alignment_selectors import LatestAlignment, latest_project_alignment, organization_alignment
+from governance.models import Side, User, side_of
+from projects.access import visible_projects
+from projects.lifecycle import LIFECYCLE, STEP_COUNT, SuggestedSide
+from projects.models import Project, ProjectStatus, StepStatus
+from raci import selectors as raci_selectors
+from raci.selectors import StepState
+from scorecards.selectors import VendorSummary, portfolio_vendors
+
+STEP_NAMES = {template.number: template.name for template in LIFECYCLE}
+SUGGESTED = {template.number: template.suggested_side for template in LIFECYCLE}
+
+# Status by symbol as well as by colour (the legend repeats these).
+SYMBOLS = {
+    StepStatus.DONE: "✓",
+    StepStatus.IN_PROGRESS: "▶",
+    StepStatus.BLOCKED: "✕",
+    StepStatus.NOT_STARTED: "·",
+}
+
+_SIDES_OF_SUGGESTION = {
+    SuggestedSide.MARKETING: {Side.MARKETING},
+    SuggestedSide.IT: {Side.IT},
+    SuggestedSide.IT_WITH_MARKETING: {Side.IT, Side.MARKETING},
+    SuggestedSide.JOINT: {Side.IT, Side.MARKETING},
+    SuggestedSide.IT_THEN_MARKETING: {Side.IT, Side.MARKETING},
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One step of one project in the heatmap."""
+
+    number: int
+    status: str
+    owned: bool
+    overdue: bool
+
+    @property
+    def name(self) -> str:
+        return STEP_NAMES[self.number]
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS.get(self.status, "?")
+
+    @property
+    def label(self) -> str:
+        parts = [f"Step {self.number}, {self.name}: {StepStatus(self.status).label}"]
+        if not self.owned:
+            parts.append("no accountable owner")
+        if self.overdue:
+            parts.append("overdue")
+        return ", ".join(parts)
+
+
+@dataclass
+class Row:
+    project: Project
+    cells: list[Cell]
+    vendor: VendorSummary | None
+    alignment: LatestAlignment | None
+    unowned_since: object = None  # the oldest unowned step's moment, or None
+    current: Cell | None = None
+    done: int = 0
+    unowned: int = 0
+    overdue: int = 0
+    current_sides: set[str] = field(default_factory=set)
+    attention: list[str] = field(default_factory=list)
+
+    @property
+    def unowned_days(self) -> int | None:
+        if self.unowned_since is None:
+            return None
+        return max(0, (timezone.localdate() - timezone.localdate(self.unowned_since)).days)
+
+    @property
+    def is_active(self) -> bool:
+        return self.project.status == ProjectStatus.ACTIVE
+
+    @property
+    def gap(self) -> float | None:
+        return self.alignment.figures.gap if self.alignment else None
+
+    @property
+    def level(self) -> float | None:
+        return self.alignment.figures.overall if self.alignment else None
+
+
+def _sides(project: Project, step: StepState) -> set[str]:
+    """Who leads a step: its Accountable person's side, or else the suggested side."""
+    if step.owned:
+        side = side_of(step.accountable_department)
+        return {side} if side else set()
+    suggestion = SUGGESTED[step.number]
+    if suggestion == SuggestedSide.PER_PROJECT:
+        return {project.requirements_side}
+    return _SIDES_OF_SUGGESTION[suggestion]
+
+
+def _build(project: Project, steps: list[StepState], vendor, alignment, today: date) -> Row:
+    cells = [
+        Cell(
+            number=s.number,
+            status=s.status,
+            owned=s.owned,
+            overdue=s.due_date is not None and s.status != StepStatus.DONE and s.due_date < today,
+        )
+        for s in steps
+    ]
+    row = Row(project=project, cells=cells, vendor=vendor, alignment=alignment)
+    row.done = sum(1 for c in cells if c.status == StepStatus.DONE)
+    row.unowned = sum(1 for c in cells if not c.owned)
+    row.overdue = sum(1 for c in cells if c.overdue)
+    unowned_since = [s.unowned_since for s in steps if not s.owned and s.unowned_since is not None]
+    row.unowned_since = min(unowned_since) if unowned_since else None
+    current = next((i for i, c in enumerate(cells) if c.status != StepStatus.DONE), None)
+    if current is not None:
+        row.current = cells[current]
+        row.current_sides = _sides(project, steps[current])
+    if row.is_active:
+        row.attention = _attention(row)
+    return row
+
+
+def _attention(row: Row) -> list[str]:
+    reasons = []
+    if row.unowned:
+        reasons.append(f"{row.unowned} step{'s' if row.unowned != 1 else ''} without an accountable owner")
+    if row.overdue:
+        reasons.append(f"{row.overdue} overdue step{'s' if row.overdue != 1 else ''}")
+    if row.vendor and row.vendor.below_minimum:
+        which = "Chosen" if row.vendor.chosen else "Leading"
+        reasons.append(f"{which} vendor below the minimum on {', '.join(row.vendor.below_minimum)}")
+    if row.alignment and row.alignment.figures.big_gap:
+        reasons.append(f"Alignment gap of {row.alignment.figures.gap:+.2f} levels between the sides")
+    return reasons
+
+
+def portfolio_projects(user: User) -> QuerySet[Project]:
+    return visible_projects(user).select_related("owner", "marketing_sponsor", "it_sponsor").order_by("name", "pk")
+
+
+def portfolio_rows(user: User) -> list[Row]:
+    """A row per project ``user`` may see, by name; a fixed number of queries."""
+    projects = portfolio_projects(user)
+    steps = raci_selectors.portfolio_steps(projects)
+    vendors = portfolio_vendors(projects, viewer=user)
+    alignment = latest_project_alignment(projects)
+    today = timezone.localdate()
+    return [
+        _build(project, steps.get(project.pk, []), vendors.get(project.pk), alignment.get(project.pk), today)
+        for project in projects
+    ]
+
+
+# --- Filters and sorting ------------------------------------------------------------------
+
+
+def _vendor_figure(name: str) -> Callable[[Row], object]:
+    def key(row: Row):
+        if row.vendor is None or not row.vendor.visible:
+            return None
+        return getattr(row.vendor.result, name)
+
+    return key
+
+
+SORTS: dict[str, tuple[str, Callable[[Row], object]]] = {
+    "name": ("Project", lambda r: r.project.name.lower()),
+    "status": ("Status", lambda r: ProjectStatus.values.index(r.project.status)),
+    "step": ("Current step", lambda r: r.current.number if r.current else STEP_COUNT + 1),
+    "progress": ("Progress", lambda r: r.done),
+    "unowned": ("Days unowned", lambda r: r.unowned_days),
+    "vendor": ("Vendor", lambda r: r.vendor.result.candidate.name.lower() if r.vendor else None),
+    "it": ("IT total", _vendor_figure("it_total")),
+    "marketing": ("Marketing total", _vendor_figure("marketing_total")),
+    "alignment": ("Alignment", lambda r: r.level),
+    "gap": ("Gap", lambda r: abs(r.gap) if r.gap is not None else None),
+    "attention": ("Attention", lambda r: len(r.attention)),
+}
+DEFAULT_SORT = "-attention"
+
+
+def parse_sort(value: str | None) -> tuple[str, bool]:
+    """``(key, descending)`` from ``name`` or ``-name``; anything unknown gives the default."""
+    value = (value or "").strip()
+    key = value.removeprefix("-")
+    if key not in SORTS:
+        return parse_sort(DEFAULT_SORT)
+    return key, value.startswith("-")
+
+
+def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
+    """Sorted by ``key``; rows without a value last in either direction, then by name."""
+    extract = SORTS[key][1]
+    by_name = sorted(rows, key=lambda r: (r.project.name.lower(), r.project.pk))
+    with_value = [r for r in by_name if extract(r) is not None]
+    without = [r for r in by_name if extract(r) is None]
+    return sorted(with_value, key=extract, reverse=descending) + without
+
+
+def filter_rows(rows: list[Row], *, status="", sponsor=None, side="", attention=False) -> list[Row]:
+    if status:
+        rows = [r for r in rows if r.project.status == status]
+    if sponsor:
+        rows = [r for r in rows if sponsor in (r.project.marketing_sponsor_id, r.project.it_sponsor_id)]
+    if side:
+        rows = [r for r in rows if side in r.current_sides]
+    if attention:
+        rows = [r for r in rows if r.attention]
+    return rows
+
+
+def sponsors(rows: list[Row]) -> list[User]:
+    """Everyone sponsoring one of the rows' projects, by name (no query)."""
+    people = {}
+    for row in rows:
+        for person in (row.project.marketing_sponsor, row.project.it_sponsor):
+            if person is not None:
+                people[person.pk] = person
+    return sorted(people.values(), key=lambda u: (u.display_name.lower(), u.pk))
+
+
+# --- Tiles and the chart -------------------------------------------------------------------
+
+
+@dataclass
+class Tiles:
+    active: int
+    unowned_steps: int
+    overdue_steps: int
+    reminders_this_week: int
+    organization: LatestAlignment | None
+    attention: int
+
+
+def tiles(user: User, rows: list[Row]) -> Tiles:
+    active = [r for r in rows if r.is_active]
+    week_ago = timezone.now() - timedelta(days=7)
+    return Tiles(
+        active=len(active),
+        unowned_steps=sum(r.unowned for r in active),
+        overdue_steps=sum(r.overdue for r in active),
+        reminders_this_week=raci_selectors.reminders_sent_since(portfolio_projects(user), week_ago),
+        organization=organization_alignment(user),
+        attention=sum(1 for r in active if r.attention),
+    )
+
+
+def stage_chart(rows: list[Row]) -> dict:
+    """Active projects by current step, split by whether that step has an accountable owner."""
+    owned = [0] * STEP_COUNT
+    unowned = [0] * STEP_COUNT
+    for row in rows:
+        if row.is_active and row.current is not None:
+            (owned if row.current.owned else unowned)[row.current.number - 1] += 1
+    return {
+        "labels": [f"{n}. {STEP_NAMES[n]}" for n in range(1, STEP_COUNT + 1)],
+        "owned": owned,
+        "unowned": unowned,
+    }

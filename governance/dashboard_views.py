@@ -1,0 +1,90 @@
+"""The portfolio dashboard and the lists its tiles link to (site half of governance)."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from governance import dashboard
+from governance.forms import PortfolioFilterForm
+from projects.models import ProjectStatus
+from raci import selectors as raci_selectors
+
+PAGE_SIZE = 25
+STEP_PAGE_SIZE = 50
+STEP_LISTS = {
+    "unowned": "Steps without an accountable owner",
+    "overdue": "Overdue steps",
+}
+
+
+def _query(params, **changes) -> str:
+    query = params.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
+def _columns(params, sort_key: str, descending: bool) -> list[dict]:
+    """Sortable column headers: a link that sorts by it (again: the other way)."""
+    columns = []
+    for key, (label, _) in dashboard.SORTS.items():
+        if key == "attention":
+            continue
+        active = key == sort_key
+        # A first click sorts names A→Z and figures highest first.
+        next_descending = not descending if active else key not in ("name", "status", "step")
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "url": "?" + _query(params, sort=("-" if next_descending else "") + key, page=None),
+                "aria_sort": ("descending" if descending else "ascending") if active else None,
+            }
+        )
+    return columns
+
+
+@require_GET
+def portfolio(request):
+    rows = dashboard.portfolio_rows(request.user)
+    form = PortfolioFilterForm(request.GET, sponsors=dashboard.sponsors(rows))
+    filters = form.filters()
+    sort_key, descending = dashboard.parse_sort(request.GET.get("sort"))
+    shown = dashboard.sort_rows(dashboard.filter_rows(rows, **filters), sort_key, descending)
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "total": len(rows),
+        "filtered": bool(filters),
+        "query": _query(request.GET, page=None),
+        "attention_url": "?" + _query(request.GET, attention="on", page=None),
+        "columns": _columns(request.GET, sort_key, descending),
+        "sort": ("-" if descending else "") + sort_key,
+        "step_heads": list(dashboard.STEP_NAMES.items()),
+    }
+    if request.htmx and request.htmx.target == "portfolio-table":
+        return render(request, "governance/dashboard/_table.html", context)
+    context["tiles"] = dashboard.tiles(request.user, rows)
+    chart = dashboard.stage_chart(rows)
+    context["chart"] = chart
+    context["chart_rows"] = list(zip(chart["labels"], chart["owned"], chart["unowned"], strict=True))
+    return render(request, "governance/dashboard/portfolio.html", context)
+
+
+@require_GET
+def step_list(request, kind: str):
+    """Active projects' steps without an accountable owner, or overdue: the tiles' lists."""
+    if kind not in STEP_LISTS:
+        raise Http404("No such list.")
+    projects = dashboard.portfolio_projects(request.user).filter(status=ProjectStatus.ACTIVE)
+    steps = raci_selectors.attention_steps(projects, **{kind: True})
+    page = Paginator(steps, STEP_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "governance/dashboard/step_list.html",
+        {"kind": kind, "title": STEP_LISTS[kind], "page": page, "other_lists": STEP_LISTS},
+    )
