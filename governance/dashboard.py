@@ -12,15 +12,17 @@ owner, an overdue step, a chosen or leading vendor below an agreed minimum,
 or an alignment perception gap of a level or more between the two sides.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from governance.alignment_selectors import LatestAlignment, latest_project_alignment, organization_alignment
 from governance.models import Side, User, side_of
+from projects import selectors as project_selectors
 from projects.access import visible_projects
 from projects.lifecycle import LIFECYCLE, STEP_COUNT, SuggestedSide
 from projects.models import Project, ProjectStatus, StepStatus
@@ -281,3 +283,64 @@ def stage_chart(rows: list[Row]) -> dict:
         "owned": owned,
         "unowned": unowned,
     }
+
+
+# --- The project page as an executive sees it ------------------------------------------------
+
+
+@dataclass
+class RaciSummary:
+    accountable_by_side: dict[str, int]  # side label -> steps
+    unowned: list
+    people_by_side: dict[str, int]
+    steps: int = STEP_COUNT
+
+    @property
+    def owned(self) -> int:
+        return self.steps - len(self.unowned)
+
+
+def raci_summary(steps) -> RaciSummary:
+    """Who answers for the project, by side, from the steps already loaded (no query)."""
+    by_side: Counter = Counter()
+    people: dict[int, str] = {}
+    for step in steps:
+        if step.accountable is not None:
+            by_side[step.accountable.side_label] += 1
+        for assignment in step.assignment_list:
+            people[assignment.user_id] = assignment.user.side_label
+    return RaciSummary(
+        accountable_by_side=dict(sorted(by_side.items())),
+        unowned=[s for s in steps if s.accountable is None],
+        people_by_side=dict(sorted(Counter(people.values()).items())),
+    )
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    when: datetime
+    who: object
+    what: str
+    detail: str = ""
+
+
+def decision_log(project, vendor) -> list[LogEntry]:
+    """Vendor choices (and withdrawals) and step completions, newest first."""
+    entries = [
+        LogEntry(c.when, c.who, f"Finished step {c.number}, {c.name}")
+        for c in project_selectors.step_completions(project)
+    ]
+    for decision in vendor.decisions if vendor else []:
+        entries.append(
+            LogEntry(decision.decided_at, decision.decided_by, f"Chose {decision.candidate.name}", decision.rationale)
+        )
+        if decision.withdrawn_at:
+            entries.append(
+                LogEntry(
+                    decision.withdrawn_at,
+                    decision.withdrawn_by,
+                    f"Withdrew the choice of {decision.candidate.name}",
+                    decision.withdrawal_reason,
+                )
+            )
+    return sorted(entries, key=lambda e: e.when, reverse=True)

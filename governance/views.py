@@ -12,11 +12,12 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from governance.alignment_selectors import rounds_waiting_for
+from governance import dashboard
+from governance.alignment_selectors import latest_project_alignment, rounds_waiting_for
 from governance.forms import PreferencesForm
 from projects import selectors as project_selectors
 from projects.access import Action, can_manage, can_transition_step, get_project_or_404, visible_projects
-from projects.models import ProjectStatus
+from projects.models import Project, ProjectStatus
 from raci import selectors as raci_selectors
 from raci.reminders import project_reminders
 from raci.services import Transition, available_transitions
@@ -95,6 +96,7 @@ def project_detail(request, slug):
     history = project_selectors.project_history(project) + raci_selectors.matrix_history(project)
     history.sort(key=lambda change: change.when, reverse=True)
     history_page = Paginator(history, 25).get_page(request.GET.get("history"))
+    vendor = scorecard_selectors.project_scorecard(project, viewer=request.user)
     context = {
         "project": project,
         "steps": steps,
@@ -103,6 +105,10 @@ def project_detail(request, slug):
         "can_manage": may_manage,
         "history_page": history_page,
         "reminders": project_reminders(project),
+        "raci_summary": dashboard.raci_summary(steps),
+        "vendor": vendor,
+        "alignment": latest_project_alignment(Project.objects.filter(pk=project.pk)).get(project.pk),
+        "decision_log": dashboard.decision_log(project, vendor),
     }
     return render(request, "governance/project_detail.html", context)
 

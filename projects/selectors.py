@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 
 from governance.models import User
 from projects.access import visible_projects
-from projects.models import LifecycleStep, Project
+from projects.models import LifecycleStep, Project, StepStatus
 
 if TYPE_CHECKING:
     from projects.filters import ProjectFilter
@@ -97,3 +97,34 @@ def project_history(project: Project) -> list[Change]:
             c for c in history_changes(records, lambda r: f"Step {r.number}, {r.name}") if c.summary != "created"
         ]
     return sorted(changes, key=lambda c: c.when, reverse=True)
+
+
+@dataclass(frozen=True)
+class Completion:
+    number: int
+    name: str
+    when: datetime
+    who: User | None
+
+
+def step_completions(project: Project) -> list[Completion]:
+    """Every time one of the project's steps was finished, and by whom, newest first (one query).
+
+    Read from the step history: a record that is done with a completion time
+    not seen before for that step is a finish (a reopened step finished again
+    appears twice).
+    """
+    records = (
+        LifecycleStep.history.filter(project_id=project.pk, status=StepStatus.DONE)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    seen: set[tuple[int, datetime]] = set()
+    completions = []
+    for record in records:
+        key = (record.id, record.completed_at)
+        if key in seen:
+            continue
+        seen.add(key)
+        completions.append(Completion(record.number, record.name, record.completed_at, record.history_user))
+    return sorted(completions, key=lambda c: c.when, reverse=True)

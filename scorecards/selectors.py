@@ -404,3 +404,26 @@ def ratings_waiting_for(user: User) -> list[Candidate]:
         .select_related("scorecard__project")
         .order_by("scorecard__project__name", "name")
     )
+
+
+@dataclass
+class ProjectScorecard:
+    """What the project page shows of its scorecard: the ranking and every vendor decision."""
+
+    results: Results
+    decisions: list[Decision]
+
+    @property
+    def standing(self) -> Decision | None:
+        return next((d for d in self.decisions if d.withdrawn_at is None), None)
+
+
+def project_scorecard(project, *, viewer: User) -> ProjectScorecard | None:
+    """The project's scorecard figures as ``viewer`` may see them, or None before it has one."""
+    scorecard = Scorecard.objects.filter(project=project).first()
+    if scorecard is None:
+        return None
+    decisions = list(
+        scorecard.decisions.select_related("candidate", "decided_by", "withdrawn_by").order_by("-decided_at")
+    )
+    return ProjectScorecard(results=scorecard_results(scorecard, viewer=viewer), decisions=decisions)
