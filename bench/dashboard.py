@@ -41,8 +41,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery  # noqa: E402
-from django.db.models.functions import Coalesce  # noqa: E402
+from django.db.models import Count, Exists, FilteredRelation, Min, OuterRef, Q  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
@@ -83,23 +82,18 @@ LOST_ID_BASE = 10**9  # ids of the (deleted) assignments unowned steps lost
 def bare_rows(request):
     """Every visible project's row from one query: what the dashboard shows, minus the work."""
     today = timezone.localdate()
-    accountable = RaciAssignment.objects.filter(step=OuterRef("pk"), role=Role.ACCOUNTABLE)
-    unowned = (
-        LifecycleStep.objects.filter(project=OuterRef("pk"))
-        .filter(~Exists(accountable))
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     not_done = ~Q(steps__status=StepStatus.DONE)
     projects = (
         visible_projects(request.user)
+        # A step's Accountable assignment, if any (at most one per step, so no extra rows).
+        .alias(
+            accountable=FilteredRelation("steps__assignments", condition=Q(steps__assignments__role=Role.ACCOUNTABLE))
+        )
         .annotate(
             steps_done=Count("steps", filter=Q(steps__status=StepStatus.DONE)),
+            steps_unowned=Count("steps", filter=Q(accountable__id__isnull=True)),
             steps_overdue=Count("steps", filter=not_done & Q(steps__due_date__lt=today)),
             current_step=Min("steps__number", filter=not_done),
-            steps_unowned=Coalesce(Subquery(unowned, output_field=IntegerField()), 0),
         )
         .order_by("name", "pk")
         .values(

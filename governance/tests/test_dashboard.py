@@ -68,9 +68,7 @@ def test_row_figures_for_a_project(executive, owner, it_lead):
         assign(steps[number], owner, Role.ACCOUNTABLE)
         assign(steps[number], it_lead, Role.RESPONSIBLE)
     done_at = timezone.now()
-    LifecycleStep.objects.filter(pk__in=[steps[1].pk, steps[2].pk]).update(
-        status=StepStatus.DONE, completed_at=done_at
-    )
+    LifecycleStep.objects.filter(pk__in=[steps[1].pk, steps[2].pk]).update(status=StepStatus.DONE, completed_at=done_at)
     LifecycleStep.objects.filter(pk=steps[3].pk).update(status=StepStatus.IN_PROGRESS)
     LifecycleStep.objects.filter(pk=steps[4].pk).update(due_date=timezone.localdate() - timedelta(days=2))
 

@@ -141,19 +141,6 @@ def test_project_list_queries_do_not_grow_with_projects(client, count, django_as
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("people", [3, 30])
-@pytest.mark.parametrize("viewer", ["owner", "member"])
-def test_project_page_queries_do_not_grow_with_people(
-    request, client, project, viewer, people, django_assert_max_num_queries
-):
-    for i in range(people):
-        assign(project.steps.get(number=1 + i % 10), UserFactory(), Role.INFORMED if i % 2 else Role.CONSULTED)
-    client.force_login(request.getfixturevalue(viewer))
-    with django_assert_max_num_queries(10):  # 8 today; reminders add up to 2
-        client.get(project.get_absolute_url())
-
-
-@pytest.mark.django_db
 def test_preferences_turn_reminders_off(client, member):
     client.force_login(member)
     response = client.post(
