@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from conftest import ProjectFactory, UserFactory, assign
@@ -379,3 +379,17 @@ def test_unowned_and_overdue_step_lists(client, executive, owner, project, membe
 
     client.force_login(member)
     assert client.get(reverse("portfolio_steps", args=["overdue"])).context["page"].paginator.count == 0
+
+
+@pytest.mark.parametrize(
+    "url", [reverse_lazy("portfolio"), reverse_lazy("my_work"), reverse_lazy("portfolio_steps", args=["unowned"])]
+)
+def test_anonymous_visitors_are_sent_to_log_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("url", [reverse_lazy("portfolio"), reverse_lazy("portfolio_steps", args=["overdue"])])
+def test_the_dashboard_is_read_only(client, executive, url):
+    client.force_login(executive)
+    assert client.post(url).status_code == 405
