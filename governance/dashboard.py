@@ -15,9 +15,10 @@ or an alignment perception gap of a level or more between the two sides.
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from governance.alignment_selectors import LatestAlignment, latest_project_alignment, organization_alignment
@@ -27,7 +28,6 @@ from projects.access import visible_projects
 from projects.lifecycle import LIFECYCLE, STEP_COUNT, SuggestedSide
 from projects.models import Project, ProjectStatus, StepStatus
 from raci import selectors as raci_selectors
-from raci.selectors import StepState
 from scorecards.selectors import VendorSummary, portfolio_vendors
 
 STEP_NAMES = {template.number: template.name for template in LIFECYCLE}
@@ -77,19 +77,55 @@ class Cell:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True)
+class CurrentStep:
+    number: int
+    owned: bool
+
+    @property
+    def name(self) -> str:
+        return STEP_NAMES[self.number]
+
+
+@dataclass(frozen=True)
+class Person:
+    pk: int
+    display_name: str
+
+
+@dataclass
+class ProjectInfo:
+    """What a row shows of a project: read as values, not model instances."""
+
+    pk: int
+    name: str
+    slug: str
+    status: str
+    requirements_side: str
+    owner: Person
+    marketing_sponsor: Person | None
+    it_sponsor: Person | None
+
+    def get_absolute_url(self) -> str:
+        return reverse("project_detail", kwargs={"slug": self.slug})
+
+    def get_status_display(self) -> str:
+        return ProjectStatus(self.status).label
+
+
 @dataclass
 class Row:
-    project: Project
-    cells: list[Cell]
+    project: ProjectInfo
+    done: int
+    unowned: int
+    overdue: int
+    current: CurrentStep | None
+    unowned_since: datetime | None
     vendor: VendorSummary | None
     alignment: LatestAlignment | None
-    unowned_since: object = None  # the oldest unowned step's moment, or None
-    current: Cell | None = None
-    done: int = 0
-    unowned: int = 0
-    overdue: int = 0
-    current_sides: set[str] = field(default_factory=set)
     attention: list[str] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)  # filled for the rows on show
+    current_sides: set[str] = field(default_factory=set)  # filled when filtering by side
 
     @property
     def unowned_days(self) -> int | None:
@@ -110,42 +146,6 @@ class Row:
         return self.alignment.figures.overall if self.alignment else None
 
 
-def _sides(project: Project, step: StepState) -> set[str]:
-    """Who leads a step: its Accountable person's side, or else the suggested side."""
-    if step.owned:
-        side = side_of(step.accountable_department)
-        return {side} if side else set()
-    suggestion = SUGGESTED[step.number]
-    if suggestion == SuggestedSide.PER_PROJECT:
-        return {project.requirements_side}
-    return _SIDES_OF_SUGGESTION[suggestion]
-
-
-def _build(project: Project, steps: list[StepState], vendor, alignment, today: date) -> Row:
-    cells = [
-        Cell(
-            number=s.number,
-            status=s.status,
-            owned=s.owned,
-            overdue=s.due_date is not None and s.status != StepStatus.DONE and s.due_date < today,
-        )
-        for s in steps
-    ]
-    row = Row(project=project, cells=cells, vendor=vendor, alignment=alignment)
-    row.done = sum(1 for c in cells if c.status == StepStatus.DONE)
-    row.unowned = sum(1 for c in cells if not c.owned)
-    row.overdue = sum(1 for c in cells if c.overdue)
-    unowned_since = [s.unowned_since for s in steps if not s.owned and s.unowned_since is not None]
-    row.unowned_since = min(unowned_since) if unowned_since else None
-    current = next((i for i, c in enumerate(cells) if c.status != StepStatus.DONE), None)
-    if current is not None:
-        row.current = cells[current]
-        row.current_sides = _sides(project, steps[current])
-    if row.is_active:
-        row.attention = _attention(row)
-    return row
-
-
 def _attention(row: Row) -> list[str]:
     reasons = []
     if row.unowned:
@@ -161,20 +161,90 @@ def _attention(row: Row) -> list[str]:
 
 
 def portfolio_projects(user: User) -> QuerySet[Project]:
-    return visible_projects(user).select_related("owner", "marketing_sponsor", "it_sponsor").order_by("name", "pk")
+    return visible_projects(user)
+
+
+_PERSON = ("pk", "first_name", "last_name", "username")
+
+
+def _person(values: dict, prefix: str) -> Person | None:
+    pk = values[f"{prefix}__pk"]
+    if pk is None:
+        return None
+    full = f"{values[f'{prefix}__first_name']} {values[f'{prefix}__last_name']}".strip()
+    return Person(pk, full or values[f"{prefix}__username"])
 
 
 def portfolio_rows(user: User) -> list[Row]:
-    """A row per project ``user`` may see, by name; a fixed number of queries."""
+    """A row per project ``user`` may see, by name, in a fixed number of queries:
+    the projects with their step figures, the oldest unowned step of each, the
+    vendors and the alignment rounds. The heatmap's cells are read for the rows
+    on show only (``fill_cells``)."""
+    today = timezone.localdate()
     projects = portfolio_projects(user)
-    steps = raci_selectors.portfolio_steps(projects)
+    fields = ["pk", "name", "slug", "status", "requirements_side"]
+    fields += [f"{who}__{f}" for who in ("owner", "marketing_sponsor", "it_sponsor") for f in _PERSON]
+    figures = ("steps_done", "steps_unowned", "steps_overdue", "current_number", "first_open_unowned")
+    values = raci_selectors.with_step_figures(projects, today=today).order_by("name", "pk").values(*fields, *figures)
+    since = raci_selectors.oldest_unowned(projects)
     vendors = portfolio_vendors(projects, viewer=user)
     alignment = latest_project_alignment(projects)
+    rows = []
+    for v in values:
+        info = ProjectInfo(
+            v["pk"], v["name"], v["slug"], v["status"], v["requirements_side"],
+            _person(v, "owner"), _person(v, "marketing_sponsor"), _person(v, "it_sponsor"),
+        )  # fmt: skip
+        current = v["current_number"]
+        row = Row(
+            project=info,
+            done=v["steps_done"],
+            unowned=v["steps_unowned"],
+            overdue=v["steps_overdue"],
+            current=CurrentStep(current, v["first_open_unowned"] != current) if current else None,
+            unowned_since=since.get(info.pk),
+            vendor=vendors.get(info.pk),
+            alignment=alignment.get(info.pk),
+        )
+        if row.is_active:
+            row.attention = _attention(row)
+        rows.append(row)
+    return rows
+
+
+def fill_cells(rows: list[Row]) -> None:
+    """Read the ten steps of these rows' projects for the heatmap (one query)."""
     today = timezone.localdate()
-    return [
-        _build(project, steps.get(project.pk, []), vendors.get(project.pk), alignment.get(project.pk), today)
-        for project in projects
-    ]
+    steps = raci_selectors.portfolio_steps(row.project.pk for row in rows)
+    for row in rows:
+        row.cells = [
+            Cell(
+                number=s.number,
+                status=s.status,
+                owned=s.owned,
+                overdue=s.due_date is not None and s.status != StepStatus.DONE and s.due_date < today,
+            )
+            for s in steps.get(row.project.pk, [])
+        ]
+
+
+def _sides(project: ProjectInfo, number: int, department: str | None) -> set[str]:
+    """Who leads a step: its Accountable person's side, or else its suggested side."""
+    if department is not None:
+        side = side_of(department)
+        return {side} if side else set()
+    suggestion = SUGGESTED[number]
+    if suggestion == SuggestedSide.PER_PROJECT:
+        return {project.requirements_side}
+    return _SIDES_OF_SUGGESTION[suggestion]
+
+
+def fill_current_sides(user: User, rows: list[Row]) -> None:
+    """Which side leads each row's current step (one query; only the side filter needs it)."""
+    current = raci_selectors.current_step_departments(portfolio_projects(user))
+    for row in rows:
+        if row.project.pk in current:
+            row.current_sides = _sides(row.project, *current[row.project.pk])
 
 
 # --- Filters and sorting ------------------------------------------------------------------
@@ -184,7 +254,7 @@ def _vendor_figure(name: str) -> Callable[[Row], object]:
     def key(row: Row):
         if row.vendor is None or not row.vendor.visible:
             return None
-        return getattr(row.vendor.result, name)
+        return getattr(row.vendor, name)
 
     return key
 
@@ -195,7 +265,7 @@ SORTS: dict[str, tuple[str, Callable[[Row], object]]] = {
     "step": ("Current step", lambda r: r.current.number if r.current else STEP_COUNT + 1),
     "progress": ("Progress", lambda r: r.done),
     "unowned": ("Days unowned", lambda r: r.unowned_days),
-    "vendor": ("Vendor", lambda r: r.vendor.result.candidate.name.lower() if r.vendor else None),
+    "vendor": ("Vendor", lambda r: r.vendor.name.lower() if r.vendor else None),
     "it": ("IT total", _vendor_figure("it_total")),
     "marketing": ("Marketing total", _vendor_figure("marketing_total")),
     "alignment": ("Alignment", lambda r: r.level),
@@ -215,7 +285,7 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
 
 
 def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
-    """Sorted by ``key``; rows without a value last in either direction, then by name."""
+    """Sorted by ``key``; rows without a value last in either direction, ties by name."""
     extract = SORTS[key][1]
     by_name = sorted(rows, key=lambda r: (r.project.name.lower(), r.project.pk))
     with_value = [r for r in by_name if extract(r) is not None]
@@ -223,19 +293,24 @@ def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
     return sorted(with_value, key=extract, reverse=descending) + without
 
 
-def filter_rows(rows: list[Row], *, status="", sponsor=None, side="", attention=False) -> list[Row]:
+def filter_rows(user: User, rows: list[Row], *, status="", sponsor=None, side="", attention=False) -> list[Row]:
     if status:
         rows = [r for r in rows if r.project.status == status]
     if sponsor:
-        rows = [r for r in rows if sponsor in (r.project.marketing_sponsor_id, r.project.it_sponsor_id)]
-    if side:
-        rows = [r for r in rows if side in r.current_sides]
+        rows = [r for r in rows if sponsor in _sponsor_ids(r)]
     if attention:
         rows = [r for r in rows if r.attention]
+    if side:
+        fill_current_sides(user, rows)
+        rows = [r for r in rows if side in r.current_sides]
     return rows
 
 
-def sponsors(rows: list[Row]) -> list[User]:
+def _sponsor_ids(row: Row) -> set[int]:
+    return {p.pk for p in (row.project.marketing_sponsor, row.project.it_sponsor) if p is not None}
+
+
+def sponsors(rows: list[Row]) -> list[Person]:
     """Everyone sponsoring one of the rows' projects, by name (no query)."""
     people = {}
     for row in rows:

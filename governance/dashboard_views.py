@@ -53,8 +53,9 @@ def portfolio(request):
     form = PortfolioFilterForm(request.GET, sponsors=dashboard.sponsors(rows))
     filters = form.filters()
     sort_key, descending = dashboard.parse_sort(request.GET.get("sort"))
-    shown = dashboard.sort_rows(dashboard.filter_rows(rows, **filters), sort_key, descending)
+    shown = dashboard.sort_rows(dashboard.filter_rows(request.user, rows, **filters), sort_key, descending)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    dashboard.fill_cells(page.object_list)
     context = {
         "form": form,
         "page": page,

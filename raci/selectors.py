@@ -4,7 +4,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from governance.models import User
@@ -43,43 +55,77 @@ def with_unowned_count(projects: QuerySet[Project]) -> QuerySet[Project]:
     return projects.annotate(unowned_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
 
 
+def _accountable_department() -> Subquery:
+    """For a step (in an outer query over steps): its Accountable person's department, or NULL."""
+    accountable = RaciAssignment.objects.filter(step=OuterRef("pk"), role=Role.ACCOUNTABLE).order_by()
+    return Subquery(accountable.values("user__department")[:1])
+
+
+def with_step_figures(projects: QuerySet[Project], *, today: date) -> QuerySet[Project]:
+    """Annotate per project, in the one query (a join on steps and their Accountable):
+    ``steps_done``, ``steps_unowned`` (no Accountable person), ``steps_overdue``
+    (not done, due before ``today``), ``current_number`` (the first step not done)
+    and ``first_open_unowned`` (the first step neither done nor owned)."""
+    not_done = ~Q(steps__status=StepStatus.DONE)
+    unowned = Q(accountable__id__isnull=True)
+    return projects.alias(
+        accountable=FilteredRelation("steps__assignments", condition=Q(steps__assignments__role=Role.ACCOUNTABLE))
+    ).annotate(
+        steps_done=Count("steps", filter=Q(steps__status=StepStatus.DONE)),
+        steps_unowned=Count("steps", filter=unowned),
+        steps_overdue=Count("steps", filter=not_done & Q(steps__due_date__lt=today)),
+        current_number=Min("steps__number", filter=not_done),
+        first_open_unowned=Min("steps__number", filter=not_done & unowned),
+    )
+
+
+def oldest_unowned(projects: QuerySet[Project]) -> dict[int, datetime]:
+    """By project id: since when its longest-unowned step has had no Accountable
+    person (``unowned_since``); projects without one are left out (one query)."""
+    return dict(
+        unowned_steps()
+        .filter(project__in=projects)
+        .values("project_id")
+        .annotate(oldest=Min(unowned_since()))
+        .order_by()
+        .values_list("project_id", "oldest")
+    )
+
+
+def current_step_departments(projects: QuerySet[Project]) -> dict[int, tuple[int, str | None]]:
+    """By project id: its current step (the first not done) and that step's
+    Accountable person's department, None when it has none (one query)."""
+    first_open = (
+        LifecycleStep.objects.filter(project=OuterRef("project"))
+        .exclude(status=StepStatus.DONE)
+        .order_by("number")
+        .values("number")[:1]
+    )
+    rows = (
+        LifecycleStep.objects.filter(project__in=projects, number=Subquery(first_open))
+        .annotate(department=_accountable_department())
+        .values_list("project_id", "number", "department")
+    )
+    return {project_id: (number, department) for project_id, number, department in rows}
+
+
 @dataclass(frozen=True)
 class StepState:
-    """One step of a project as the portfolio sees it (no model instance)."""
+    """One step of a project as the portfolio's heatmap shows it (no model instance)."""
 
     number: int
     status: str
     due_date: date | None
-    accountable_department: str | None  # None: the step has no Accountable person
-    unowned_since: datetime | None  # when it last lost its Accountable, else the project's creation
-
-    @property
-    def owned(self) -> bool:
-        return self.accountable_department is not None
+    owned: bool
 
 
-def portfolio_steps(projects: QuerySet[Project]) -> dict[int, list[StepState]]:
-    """The ten steps of every project in ``projects``, by project id, in order (one query).
-
-    A step's ``unowned_since`` is the moment of its last Accountable change in
-    the RACI history (the A was removed or moved away), or the project's
-    creation when it never had one.
-    """
-    accountable = RaciAssignment.objects.filter(step=OuterRef("pk"), role=Role.ACCOUNTABLE)
+def portfolio_steps(project_ids: Iterable[int]) -> dict[int, list[StepState]]:
+    """The ten steps of each of these projects, by project id, in order (one query)."""
     rows = (
-        LifecycleStep.objects.filter(project__in=projects)
-        .annotate(accountable_department=Subquery(accountable.values("user__department")[:1]))
-        .annotate(
-            unowned_since=Case(
-                When(
-                    accountable_department__isnull=True,
-                    then=unowned_since(),
-                ),
-                default=None,
-            )
-        )
+        LifecycleStep.objects.filter(project_id__in=list(project_ids))
+        .annotate(owned=accountable_exists())
         .order_by("project_id", "number")
-        .values_list("project_id", "number", "status", "due_date", "accountable_department", "unowned_since")
+        .values_list("project_id", "number", "status", "due_date", "owned")
     )
     steps: dict[int, list[StepState]] = {}
     for project_id, *fields in rows:

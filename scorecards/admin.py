@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from scorecards.models import Candidate, Criterion, Decision, Invitation, RatingSheet, Scorecard, ScorecardCriterion
+from scorecards.services import standings_refresh
 
 
 @admin.register(Criterion)
@@ -24,21 +25,54 @@ class ScorecardAdmin(admin.ModelAdmin):
     list_select_related = ("project",)
     inlines = [ScorecardCriterionInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        standings_refresh(form.instance)  # a weight or minimum may have changed
+
+
+class RefreshStandingsMixin:
+    """Admin edits that can move a candidate's figures refresh the stored standings."""
+
+    def _scorecard(self, obj):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        standings_refresh(self._scorecard(obj))
+
+    def delete_model(self, request, obj):
+        scorecard = self._scorecard(obj)
+        super().delete_model(request, obj)
+        standings_refresh(scorecard)
+
+    def delete_queryset(self, request, queryset):
+        scorecards = {self._scorecard(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for scorecard in scorecards:
+            standings_refresh(scorecard)
+
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(RefreshStandingsMixin, admin.ModelAdmin):
     list_display = ("name", "scorecard", "build_in_house", "created_at")
     list_filter = ("build_in_house",)
     search_fields = ("name", "scorecard__project__name")
     list_select_related = ("scorecard__project",)
+    readonly_fields = ("it_total", "marketing_total", "overall_total", "rank", "below_minimum")
+
+    def _scorecard(self, obj):
+        return obj.scorecard
 
 
 @admin.register(RatingSheet)
-class RatingSheetAdmin(admin.ModelAdmin):
+class RatingSheetAdmin(RefreshStandingsMixin, admin.ModelAdmin):
     list_display = ("candidate", "rater", "rater_side", "submitted_at", "updated_at")
     list_filter = ("rater_side", ("submitted_at", admin.EmptyFieldListFilter))
     search_fields = ("candidate__name", "rater__username")
     list_select_related = ("candidate", "rater")
+
+    def _scorecard(self, obj):
+        return obj.candidate.scorecard
 
 
 @admin.register(Invitation)

@@ -69,6 +69,9 @@ class Criterion(CriterionFields):
 class Scorecard(models.Model):
     project = models.OneToOneField("projects.Project", on_delete=models.CASCADE, related_name="scorecard")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by services.standings_refresh for the portfolio (5 × criteria per group).
+    it_maximum = models.PositiveSmallIntegerField(default=0, editable=False)
+    marketing_maximum = models.PositiveSmallIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"Scorecard of {self.project}"
@@ -94,6 +97,14 @@ class Candidate(models.Model):
     notes = models.TextField(blank=True)
     build_in_house = models.BooleanField("build in-house", default=False, help_text="Step 4 decides build or buy.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The candidate's standing, as scorecards.selectors.scorecard_results computes it,
+    # stored by services.standings_refresh after every write that can change it, so
+    # the portfolio reads one row per project instead of aggregating every rating.
+    it_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, editable=False)
+    marketing_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, editable=False)
+    overall_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, editable=False)
+    rank = models.PositiveSmallIntegerField(null=True, editable=False, help_text="1 = leading; ties share a rank.")
+    below_minimum = models.JSONField(default=list, editable=False, help_text="Criteria under their minimum.")
 
     class Meta:
         ordering = ["name"]

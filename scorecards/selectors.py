@@ -22,7 +22,7 @@ loops are over candidates × criteria, never over raters.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from governance.models import Side, User
 from scorecards.models import (
@@ -219,79 +219,69 @@ def scorecard_results(scorecard: Scorecard, *, viewer: User | None = None) -> Re
 class VendorSummary:
     """A project's chosen vendor, or else its leading candidate, for the portfolio."""
 
-    result: CandidateResult
+    candidate_id: int
+    name: str
+    it_total: Decimal | None
+    marketing_total: Decimal | None
+    overall: Decimal | None
+    flagged: list[str]
     chosen: bool
     tied: int  # how many candidates share the lead (1: a clear leader)
     candidates: int
     it_maximum: int
     marketing_maximum: int
-
-    @property
-    def visible(self) -> bool:
-        return self.result.visible
+    visible: bool = True
 
     @property
     def below_minimum(self) -> list[str]:
-        return self.result.below_minimum if self.visible else []
+        return self.flagged if self.visible else []
 
 
 def portfolio_vendors(projects: QuerySet, *, viewer: User) -> dict[int, VendorSummary]:
     """By project id: the vendor chosen at step 5 (a standing decision), or else
-    the top-ranked candidate, with its results. Six queries for any number of
-    projects; a candidate's figures stay blind to a viewer who has not rated it
-    (``visible_candidate_ids``)."""
+    the top-ranked candidate, with its totals. Reads the standings stored by
+    ``services.standings_refresh``: one query for any number of projects (two
+    for a viewer who is not an executive: a candidate's figures stay blind to
+    whoever has not rated it, as on the scorecard page)."""
     from projects.access import sees_everything
 
-    project_of = dict(Scorecard.objects.filter(project__in=projects).values_list("pk", "project_id"))
-    if not project_of:
-        return {}
-    criteria: dict[int, list[ScorecardCriterion]] = {}
-    for criterion in ScorecardCriterion.objects.filter(scorecard_id__in=project_of).order_by(
-        "scorecard_id", "group", "position", "name"
-    ):
-        criteria.setdefault(criterion.scorecard_id, []).append(criterion)
-    candidates: dict[int, list[Candidate]] = {}
-    for candidate in Candidate.objects.filter(scorecard_id__in=project_of).order_by("scorecard_id", "name"):
-        candidates.setdefault(candidate.scorecard_id, []).append(candidate)
-    by_cell = _cell_stats(Rating.objects.filter(sheet__candidate__scorecard_id__in=project_of))
-    by_side = _sheet_counts(RatingSheet.objects.filter(candidate__scorecard_id__in=project_of))
-    chosen = dict(
-        Decision.objects.filter(scorecard_id__in=project_of, withdrawn_at__isnull=True).values_list(
-            "scorecard_id", "candidate_id"
-        )
+    standing = Decision.objects.filter(candidate=OuterRef("pk"), withdrawn_at__isnull=True)
+    decided = Decision.objects.filter(scorecard=OuterRef("scorecard"), withdrawn_at__isnull=True)
+    others = (
+        Candidate.objects.filter(scorecard=OuterRef("scorecard"))
+        .order_by()
+        .values("scorecard")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    if sees_everything(viewer):
-        visible = None
-    else:
-        visible = set(
+    rows = (
+        Candidate.objects.filter(scorecard__project__in=projects)
+        .annotate(chosen=Exists(standing), decided=Exists(decided), candidates=Subquery(others))
+        .filter(Q(chosen=True) | Q(rank=1, decided=False))
+        .order_by("scorecard_id", "name")
+        .values_list(
+            "scorecard__project_id", "pk", "name", "it_total", "marketing_total", "overall_total", "below_minimum",
+            "chosen", "candidates", "scorecard__it_maximum", "scorecard__marketing_maximum",
+        )
+    )  # fmt: skip
+    summaries: dict[int, VendorSummary] = {}
+    for project_id, pk, name, it, marketing, overall, flagged, chosen, candidates, it_max, marketing_max in rows:
+        if project_id in summaries:  # another candidate sharing the lead
+            summaries[project_id].tied += 1
+            continue
+        summaries[project_id] = VendorSummary(
+            pk, name, it, marketing, overall, flagged, chosen, 1, candidates, it_max, marketing_max
+        )
+    if summaries and not sees_everything(viewer):
+        rated = set(
             RatingSheet.objects.filter(
-                candidate__scorecard_id__in=project_of, rater=viewer, submitted_at__isnull=False
+                candidate_id__in=[v.candidate_id for v in summaries.values()],
+                rater=viewer,
+                submitted_at__isnull=False,
             ).values_list("candidate_id", flat=True)
         )
-
-    summaries: dict[int, VendorSummary] = {}
-    for scorecard_id, scorecard_candidates in candidates.items():
-        scorecard_criteria = criteria.get(scorecard_id, [])
-        results = [_candidate_result(c, scorecard_criteria, by_cell, by_side) for c in scorecard_candidates]
-        _rank(results)
-        chosen_id = chosen.get(scorecard_id)
-        if chosen_id is not None:
-            pick = next(r for r in results if r.candidate.pk == chosen_id)
-            tied = 1
-        else:
-            leaders = [r for r in results if r.rank == 1]
-            if not leaders:
-                continue  # nobody has rated any candidate yet
-            pick, tied = leaders[0], len(leaders)
-        pick.visible = visible is None or pick.candidate.pk in visible
-        summaries[project_of[scorecard_id]] = VendorSummary(
-            result=pick,
-            chosen=chosen_id is not None,
-            tied=tied,
-            candidates=len(results),
-            it_maximum=5 * sum(1 for c in scorecard_criteria if c.group == Group.IT),
-            marketing_maximum=5 * sum(1 for c in scorecard_criteria if c.group == Group.MARKETING),
-        )
+        for summary in summaries.values():
+            summary.visible = summary.candidate_id in rated
     return summaries
 
 

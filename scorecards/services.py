@@ -53,9 +53,33 @@ def scorecard_for(project: Project) -> Scorecard:
                     for c in Criterion.objects.filter(is_active=True)
                 ]
             )
+            standings_refresh(scorecard)
             return scorecard
     except IntegrityError:  # created by a concurrent request
         return Scorecard.objects.get(project=project)
+
+
+def standings_refresh(scorecard: Scorecard) -> None:
+    """Store every candidate's totals, rank and minimum flags as ``scorecard_results``
+    computes them (and the scorecard's group maxima): called after every write
+    that can change them (ratings, candidates, criteria)."""
+    from scorecards.selectors import scorecard_results
+
+    results = scorecard_results(scorecard)
+    Scorecard.objects.filter(pk=scorecard.pk).update(
+        it_maximum=results.it_maximum, marketing_maximum=results.marketing_maximum
+    )
+    candidates = []
+    for result in results.candidates:
+        candidate = result.candidate
+        candidate.it_total, candidate.marketing_total = result.it_total, result.marketing_total
+        candidate.overall_total, candidate.rank = result.overall, result.rank
+        candidate.below_minimum = result.below_minimum
+        candidates.append(candidate)
+    Candidate.objects.bulk_update(candidates, STANDING_FIELDS)
+
+
+STANDING_FIELDS = ["it_total", "marketing_total", "overall_total", "rank", "below_minimum"]
 
 
 def standing_decision(scorecard: Scorecard) -> Decision | None:
@@ -94,6 +118,7 @@ def candidate_delete(*, actor: User, candidate: Candidate) -> int:
         raise ValidationError("This candidate is part of a recorded decision and cannot be deleted.")
     lost = Rating.objects.filter(sheet__candidate=candidate, score__isnull=False).count()
     candidate.delete()
+    standings_refresh(candidate.scorecard)
     return lost
 
 
@@ -137,6 +162,8 @@ def ratings_save(
             rating.score = scores.get(criterion_id)
             rating.comment = (comments.get(criterion_id) or "").strip()[:500]
             rating.save()
+        if sheet.submitted_at is not None:
+            standings_refresh(scorecard)
         return sheet
 
 

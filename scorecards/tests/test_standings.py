@@ -1,0 +1,89 @@
+"""The stored standings (what the portfolio reads) always match the live results."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from conftest import assign
+from scorecards import services
+from scorecards.models import Candidate, RatingSheet
+from scorecards.selectors import scorecard_results
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(scorecard) -> dict:
+    return {
+        c.name: (c.it_total, c.marketing_total, c.overall_total, c.rank, c.below_minimum)
+        for c in Candidate.objects.filter(scorecard=scorecard)
+    }
+
+
+def live(scorecard) -> dict:
+    return {
+        r.candidate.name: (r.it_total, r.marketing_total, r.overall, r.rank, r.below_minimum)
+        for r in scorecard_results(scorecard).candidates
+    }
+
+
+def test_standings_after_ratings_match_the_hand_computed_example(example):
+    sc, _, _ = example
+    sc.refresh_from_db()
+    assert stored(sc) == live(sc)
+    assert stored(sc)["A"] == (Decimal("18.33"), Decimal("20.00"), Decimal("38.33"), 1, [])
+    assert stored(sc)["B"][3:] == (3, ["Customer experience"])
+    assert stored(sc)["C"][3] == 1
+    assert (sc.it_maximum, sc.marketing_maximum) == (25, 25)
+
+
+def test_a_draft_changes_nothing_and_deleting_a_candidate_reranks(example, owner, user_factory, project):
+    sc, candidates, criteria = example
+    newcomer = user_factory()
+    assign(project.steps.get(number=4), newcomer, "C")
+    before = stored(sc)
+    ones = {c.pk: 1 for c in criteria.values()}
+    services.ratings_save(actor=newcomer, candidate=candidates["B"], scores=ones, comments={}, submit=False)
+    assert stored(sc) == before == live(sc)  # a draft never counts
+    services.ratings_save(actor=newcomer, candidate=candidates["B"], scores=ones, comments={}, submit=True)
+    assert stored(sc) == live(sc) != before
+    # Changing a submitted sheet (it stays submitted) moves the figures at once.
+    services.ratings_save(actor=owner, candidate=candidates["C"], scores=ones, comments={}, submit=False)
+    assert stored(sc) == live(sc)
+
+    services.candidate_delete(actor=owner, candidate=candidates["A"])
+    assert stored(sc) == live(sc) and stored(sc)["C"][3] == 1
+
+
+def test_admin_edits_refresh_the_standings(client, admin_user, example):
+    sc, candidates, _criteria = example
+    client.force_login(admin_user)
+    # Raise Scalability's minimum to 5 in the scorecard's criteria inline.
+    rows = list(sc.criteria.order_by("pk"))
+    data = {
+        "criteria-TOTAL_FORMS": len(rows),
+        "criteria-INITIAL_FORMS": len(rows),
+        "criteria-MIN_NUM_FORMS": 0,
+        "criteria-MAX_NUM_FORMS": 1000,
+        "project": sc.project_id,
+    }
+    for i, c in enumerate(rows):
+        data |= {
+            f"criteria-{i}-id": c.pk,
+            f"criteria-{i}-scorecard": sc.pk,
+            f"criteria-{i}-name": c.name,
+            f"criteria-{i}-group": c.group,
+            f"criteria-{i}-weight": c.weight,
+            f"criteria-{i}-minimum": 5 if c.name == "Scalability" else (c.minimum or ""),
+            f"criteria-{i}-position": c.position,
+        }
+    response = client.post(reverse("admin:scorecards_scorecard_change", args=[sc.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert stored(sc) == live(sc)
+    assert "Scalability" in stored(sc)["A"][4]
+
+    # Deleting a rating sheet in the admin moves the figures too.
+    sheet = RatingSheet.objects.filter(candidate=candidates["C"]).first()
+    response = client.post(reverse("admin:scorecards_ratingsheet_delete", args=[sheet.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert stored(sc) == live(sc)
