@@ -65,6 +65,7 @@ from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus  #
 from raci.models import RaciAssignment, Role  # noqa: E402
 from scorecards.defaults import ensure_default_criteria  # noqa: E402
 from scorecards.models import Candidate, Criterion, Rating, RatingSheet, Scorecard, ScorecardCriterion  # noqa: E402
+from scorecards.services import standings_refresh  # noqa: E402
 
 _database = connection.settings_dict
 if connection.vendor == "sqlite" and Path(_database["NAME"]).resolve() == (ROOT / "var" / "db.sqlite3").resolve():
@@ -258,6 +259,9 @@ def _scorecards(rng, projects, marketing, it, now) -> None:
         ],
         batch_size=BATCH,
     )
+    # What ratings_save does after each submission: store every candidate's standing.
+    for scorecard in scorecards:
+        standings_refresh(scorecard)
 
 
 def _alignment(rng, projects, cmo, marketing, it, now) -> None:
