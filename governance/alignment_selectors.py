@@ -36,6 +36,7 @@ from governance.models import (
     RoundAnswer,
     RoundDimension,
     RoundInvitation,
+    RoundSummary,
     Side,
     User,
     alignment_level_name,
@@ -377,45 +378,66 @@ class LatestAlignment:
     figures: Disclosed
 
 
-def _latest_by_scope(rows, scope_field: str) -> dict:
-    """The latest round (by closing time, then id) of each scope among aggregated answer rows."""
-    grouped = _groups(rows, (scope_field, "invitation__round__closes_at", "invitation__round_id"))
-    titles = {row["invitation__round_id"]: row["invitation__round__title"] for row in rows}
+def _summaries(rounds: list[dict]) -> dict[int, dict[str, Group]]:
+    """Per round id, its answers summed per side: read from ``RoundSummary`` where it
+    is current, computed (one aggregate query) and stored for the others."""
+    groups: dict[int, dict[str, Group]] = {}
+    missing = []
+    for r in rounds:
+        if r["summary__closes_at"] is not None and r["summary__closes_at"] == r["closes_at"]:
+            groups[r["pk"]] = {side: Group(*sums) for side, sums in r["summary__groups"].items()}
+        else:
+            missing.append(r)
+    if missing:
+        rows = (
+            RoundAnswer.objects.filter(invitation__round__in=[r["pk"] for r in missing])
+            .values("invitation__round_id", side=_side())
+            .annotate(total=Sum("level"), answers=Count("pk"), respondents=Count("invitation_id", distinct=True))
+            .order_by()
+        )
+        computed = _groups(rows, ("invitation__round_id",))
+        summaries = []
+        for r in missing:
+            round_groups = computed.get((r["pk"],), {})
+            groups[r["pk"]] = round_groups
+            summaries.append(
+                RoundSummary(
+                    round_id=r["pk"],
+                    closes_at=r["closes_at"],
+                    groups={side: [g.total, g.answers, g.respondents] for side, g in round_groups.items()},
+                )
+            )
+        RoundSummary.objects.bulk_create(
+            summaries, update_conflicts=True, unique_fields=["round"], update_fields=["closes_at", "groups"]
+        )
+    return groups
+
+
+def _latest(rounds: QuerySet[AlignmentRound]) -> dict:
+    """By scope (project id, or None for the organization): its latest closed round
+    that has answers, with the figures that may be shown (two queries at most)."""
+    rows = list(
+        rounds.closed()
+        .order_by("closes_at", "pk")
+        .values("pk", "project_id", "title", "closes_at", "summary__closes_at", "summary__groups")
+    )
+    groups = _summaries(rows)
     latest: dict = {}
-    for (scope, closes_at, round_id), groups in grouped.items():
-        if scope not in latest or (closes_at, round_id) > (latest[scope].closes_at, latest[scope].round_id):
-            latest[scope] = LatestAlignment(round_id, titles[round_id], closes_at, disclose(groups))
+    for r in rows:  # oldest first: a later round with answers replaces an earlier one
+        if groups[r["pk"]]:
+            latest[r["project_id"]] = LatestAlignment(r["pk"], r["title"], r["closes_at"], disclose(groups[r["pk"]]))
     return latest
 
 
-def _round_rows(answers: QuerySet[RoundAnswer], scope_field: str) -> list[dict]:
-    return list(
-        answers.filter(invitation__round__closes_at__lte=timezone.now())
-        .values(
-            scope_field,
-            "invitation__round__closes_at",
-            "invitation__round_id",
-            "invitation__round__title",
-            side=_side(),
-        )
-        .annotate(total=Sum("level"), answers=Count("pk"), respondents=Count("invitation_id", distinct=True))
-        .order_by()
-    )
-
-
 def latest_project_alignment(projects: QuerySet) -> dict[int, LatestAlignment]:
-    """By project id: the figures of its latest closed round that has answers (one query).
+    """By project id: the figures of its latest closed round that has answers.
 
     The anonymity rule applies as everywhere (``disclose``): the level or the
     gap may be ``None`` when too few people answered on a side.
     """
-    answers = RoundAnswer.objects.filter(invitation__round__project__in=projects)
-    return _latest_by_scope(_round_rows(answers, "invitation__round__project_id"), "invitation__round__project_id")
+    return _latest(AlignmentRound.objects.filter(project__in=projects))
 
 
 def organization_alignment(viewer: User) -> LatestAlignment | None:
-    """The latest closed organization round ``viewer`` may see results of, with answers (one query)."""
-    rounds = results_visible_rounds(viewer, None)
-    answers = RoundAnswer.objects.filter(invitation__round__in=rounds)
-    latest = _latest_by_scope(_round_rows(answers, "invitation__round__project_id"), "invitation__round__project_id")
-    return latest.get(None)
+    """The latest closed organization round ``viewer`` may see results of, with answers."""
+    return _latest(results_visible_rounds(viewer, None)).get(None)

@@ -16,10 +16,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from governance.alignment_selectors import LatestAlignment, latest_project_alignment, organization_alignment
 from governance.models import Side, User, side_of
@@ -125,6 +128,7 @@ class Row:
     alignment: LatestAlignment | None
     attention: list[str] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)  # filled for the rows on show
+    heatmap: str = ""  # the cells as HTML, filled with them
     current_sides: set[str] = field(default_factory=set)  # filled when filtering by side
 
     @property
@@ -164,52 +168,86 @@ def portfolio_projects(user: User) -> QuerySet[Project]:
     return visible_projects(user)
 
 
-_PERSON = ("pk", "first_name", "last_name", "username")
-
-
-def _person(values: dict, prefix: str) -> Person | None:
-    pk = values[f"{prefix}__pk"]
-    if pk is None:
-        return None
-    full = f"{values[f'{prefix}__first_name']} {values[f'{prefix}__last_name']}".strip()
-    return Person(pk, full or values[f"{prefix}__username"])
+def _people(ids: set[int]) -> dict[int, Person]:
+    """Display names of these users (one query; a handful of people own and sponsor many projects)."""
+    return {
+        pk: Person(pk, f"{first} {last}".strip() or username)
+        for pk, first, last, username in User.objects.filter(pk__in=ids).values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    }
 
 
 def portfolio_rows(user: User) -> list[Row]:
     """A row per project ``user`` may see, by name, in a fixed number of queries:
-    the projects with their step figures, the oldest unowned step of each, the
-    vendors and the alignment rounds. The heatmap's cells are read for the rows
-    on show only (``fill_cells``)."""
+    the projects with their step figures, the people named, the oldest unowned
+    step of each, the vendors and the alignment rounds. The heatmap's cells are
+    read for the rows on show only (``fill_cells``)."""
     today = timezone.localdate()
     projects = portfolio_projects(user)
-    fields = ["pk", "name", "slug", "status", "requirements_side"]
-    fields += [f"{who}__{f}" for who in ("owner", "marketing_sponsor", "it_sponsor") for f in _PERSON]
-    figures = ("steps_done", "steps_unowned", "steps_overdue", "current_number", "first_open_unowned")
-    values = raci_selectors.with_step_figures(projects, today=today).order_by("name", "pk").values(*fields, *figures)
+    values = list(
+        raci_selectors.with_step_figures(projects, today=today)
+        .order_by("name", "pk")
+        .values_list(
+            "pk", "name", "slug", "status", "requirements_side", "owner_id", "marketing_sponsor_id", "it_sponsor_id",
+            "steps_done", "steps_unowned", "steps_overdue", "current_number", "first_open_unowned",
+        )
+    )  # fmt: skip
+    people = _people({pk for v in values for pk in v[5:8] if pk is not None})
     since = raci_selectors.oldest_unowned(projects)
     vendors = portfolio_vendors(projects, viewer=user)
     alignment = latest_project_alignment(projects)
     rows = []
-    for v in values:
-        info = ProjectInfo(
-            v["pk"], v["name"], v["slug"], v["status"], v["requirements_side"],
-            _person(v, "owner"), _person(v, "marketing_sponsor"), _person(v, "it_sponsor"),
-        )  # fmt: skip
-        current = v["current_number"]
+    for (
+        pk,
+        name,
+        slug,
+        status,
+        side,
+        owner,
+        m_sponsor,
+        it_sponsor,
+        done,
+        unowned,
+        overdue,
+        current,
+        unowned_open,
+    ) in values:
+        info = ProjectInfo(pk, name, slug, status, side, people[owner], people.get(m_sponsor), people.get(it_sponsor))
         row = Row(
             project=info,
-            done=v["steps_done"],
-            unowned=v["steps_unowned"],
-            overdue=v["steps_overdue"],
-            current=CurrentStep(current, v["first_open_unowned"] != current) if current else None,
-            unowned_since=since.get(info.pk),
-            vendor=vendors.get(info.pk),
-            alignment=alignment.get(info.pk),
+            done=done,
+            unowned=unowned,
+            overdue=overdue,
+            current=CurrentStep(current, unowned_open != current) if current else None,
+            unowned_since=since.get(pk),
+            vendor=vendors.get(pk),
+            alignment=alignment.get(pk),
         )
         if row.is_active:
             row.attention = _attention(row)
         rows.append(row)
     return rows
+
+
+@lru_cache(maxsize=512)
+def _cell_html(cell: Cell) -> str:
+    """One heatmap cell as a table cell. Its text is all ours (step names and
+    statuses), so each of the few hundred possible cells is built once."""
+    return format_html(
+        '<td class="hm-cell"><span class="hm hm-{}{}{}" role="img" aria-label="{}" title="{}">{}{}</span></td>',
+        cell.status,
+        "" if cell.owned else " hm-unowned",
+        " hm-overdue" if cell.overdue else "",
+        cell.label,
+        cell.label,
+        cell.symbol,
+        "" if cell.owned else mark_safe('<span class="hm-flag" aria-hidden="true">!</span>'),
+    )
+
+
+def _heatmap(cells: list[Cell]) -> str:
+    return mark_safe("".join(_cell_html(c) for c in cells))  # each part is built by format_html
 
 
 def fill_cells(rows: list[Row]) -> None:
@@ -226,6 +264,7 @@ def fill_cells(rows: list[Row]) -> None:
             )
             for s in steps.get(row.project.pk, [])
         ]
+        row.heatmap = _heatmap(row.cells)
 
 
 def _sides(project: ProjectInfo, number: int, department: str | None) -> set[str]:

@@ -260,3 +260,18 @@ class RoundAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.dimension}"
+
+
+class RoundSummary(models.Model):
+    """A closed round's answers summed per side, kept so that portfolio reads need
+    not aggregate every answer of every round. A round accepts no answer once
+    closed, so the sums stay true while ``closes_at`` is the one they were
+    computed for; an administrator who moves the closing date makes it stale,
+    and the next read computes it again."""
+
+    round = models.OneToOneField(AlignmentRound, on_delete=models.CASCADE, related_name="summary")
+    closes_at = models.DateTimeField(help_text="The round's closing time these sums were computed for.")
+    groups = models.JSONField(help_text="Per side: [sum of levels, answers, respondents].")
+
+    def __str__(self) -> str:
+        return f"Summary of {self.round}"

@@ -347,9 +347,14 @@ def test_dashboard_queries_do_not_grow_with_projects(client, executive, owner, p
     answered_round(owner, [[3] * 8] * 3, [[2] * 8] * 3, project=made[0])
     answered_round(executive, [[3] * 8] * 3, [[3] * 8] * 3)
     client.force_login(executive)
-    # session, user; projects with their step figures, oldest unowned steps, vendors,
-    # alignment; the page's steps; reminders and the organization's alignment
-    with django_assert_num_queries(9):
+    # The first read of a closed round sums its answers once and stores them:
+    # per scope (projects, organization) an aggregate and an upsert in a savepoint.
+    with django_assert_num_queries(14):
+        client.get(reverse("portfolio"))
+    # Then: session, user; projects with their step figures, the people they name,
+    # oldest unowned steps, vendors, alignment rounds; the page's steps; reminders,
+    # the organization's round.
+    with django_assert_num_queries(10):
         response = client.get(reverse("portfolio"), {"sort": "-it"})
     assert response.context["page"].paginator.count == projects
 
@@ -360,7 +365,7 @@ def test_member_dashboard_queries_do_not_grow_either(client, owner, member, djan
         assign(project.steps.get(number=1), member, Role.INFORMED)
         scorecard_with(project, {"Acme": [[4] * 10]})
     client.force_login(member)
-    with django_assert_num_queries(10):  # as for an executive, plus the member's own submitted sheets
+    with django_assert_num_queries(11):  # as for an executive, plus the member's own submitted sheets
         response = client.get(reverse("portfolio"))
     assert response.context["page"].paginator.count == 12
 
@@ -398,3 +403,27 @@ def test_anonymous_visitors_are_sent_to_log_in(client, url):
 def test_the_dashboard_is_read_only(client, executive, url):
     client.force_login(executive)
     assert client.post(url).status_code == 405
+
+
+def test_a_closed_rounds_sums_are_stored_once_and_recomputed_when_it_reopens(executive, project, owner):
+    from governance.alignment_selectors import latest_project_alignment
+    from governance.models import AlignmentRound, RoundInvitation, RoundSummary
+    from governance.tests.alignment_factories import answer, close
+
+    round_, _, _ = answered_round(owner, [[4] * 8] * 3, [[2] * 8] * 3, project=project)
+    projects = type(project).objects.all()
+    assert latest_project_alignment(projects)[project.pk].figures.it == pytest.approx(2.0)
+    summary = RoundSummary.objects.get(round=round_)
+    assert summary.groups == {"marketing": [96, 24, 3], "it": [48, 24, 3]}
+
+    # An administrator moves the closing date into the future: more answers arrive.
+    AlignmentRound.objects.filter(pk=round_.pk).update(closes_at=timezone.now() + timedelta(days=1))
+    assert project.pk not in latest_project_alignment(projects)  # open again: no figures
+    late = UserFactory(department=Department.IT)
+    assign(project.steps.get(number=2), late, Role.INFORMED)
+    RoundInvitation.objects.create(round=round_, user=late)
+    answer(round_, late, [5] * 8)
+    close(round_)
+    figures = latest_project_alignment(projects)[project.pk].figures
+    assert figures.it == pytest.approx((48 + 40) / 32) and figures.it_n == 4
+    assert RoundSummary.objects.get(round=round_).groups["it"] == [88, 32, 4]
