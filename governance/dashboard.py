@@ -1,11 +1,13 @@
 """The portfolio dashboard: every project a person may see × the ten steps.
 
 Site half of governance: reads the apps only through their selectors and
-``projects.access``. One pass builds a row per visible project from a fixed
-number of queries (projects, their steps, their scorecards, their alignment
-rounds), whatever the number of projects; filters, sorting and pagination then
-work on those rows, so any column can be sorted and the tiles and the chart
-describe the whole portfolio.
+``projects.access``. A row per visible project is built from a fixed number of
+queries whatever the number of projects (the projects with their step figures
+from one grouped query, the people they name, the oldest unowned steps, the
+stored vendor standings, the stored sums of closed alignment rounds); filters,
+sorting and pagination then work on those rows, so any column sorts and the
+tiles and the chart describe the whole portfolio. Only the rows on show read
+their ten steps for the heatmap. ``docs/benchmarks.md`` has the figures.
 
 "Needs attention" (an active project only): a step without an accountable
 owner, an overdue step, a chosen or leading vendor below an agreed minimum,
