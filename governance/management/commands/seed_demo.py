@@ -79,6 +79,7 @@ class Command(BaseCommand):
         plans = [
             {
                 "name": "Customer data platform",
+                "age": 75,
                 "problem": "Customer data sits in six tools; campaigns cannot use a single view of the customer.",
                 "owner": p["mops"],
                 "marketing_sponsor": p["cmo"],
@@ -102,6 +103,7 @@ class Command(BaseCommand):
             },
             {
                 "name": "Marketing automation migration",
+                "age": 40,
                 "problem": "The email and nurture tool is end-of-life and nobody owns its integrations.",
                 "owner": p["content"],
                 "marketing_sponsor": p["cmo"],
@@ -121,6 +123,7 @@ class Command(BaseCommand):
             },
             {
                 "name": "Website personalization",
+                "age": 12,
                 "problem": "Every visitor sees the same home page; conversion from returning visitors is flat.",
                 "owner": p["analyst"],
                 "marketing_sponsor": p["cmo"],
@@ -135,6 +138,7 @@ class Command(BaseCommand):
             },
             {
                 "name": "Social listening",
+                "age": 120,
                 "problem": "Complaints on social media reach the brand team days after customers post them.",
                 "owner": p["content"],
                 "marketing_sponsor": p["cmo"],
@@ -155,6 +159,7 @@ class Command(BaseCommand):
             },
             {
                 "name": "Consent and preference centre",
+                "age": 60,
                 "problem": "Opt-outs are honoured by email but not by ads or the call centre: a compliance risk.",
                 "owner": p["mops"],
                 "marketing_sponsor": p["cmo"],
@@ -174,6 +179,7 @@ class Command(BaseCommand):
             },
             {
                 "name": "Marketing data warehouse",
+                "age": 300,
                 "problem": "Campaign results are reconciled by hand in spreadsheets every month.",
                 "owner": p["analyst"],
                 "marketing_sponsor": p["cmo"],
@@ -194,6 +200,7 @@ class Command(BaseCommand):
             },
             {
                 "name": "Event management platform",
+                "age": 25,
                 "problem": "Events are run from four spreadsheets; leads from events reach sales weeks late.",
                 "owner": p["content"],
                 "marketing_sponsor": p["cmo"],
@@ -216,8 +223,11 @@ class Command(BaseCommand):
             done, in_progress = plan.pop("done"), plan.pop("in_progress")
             blocked, due_shift = plan.pop("blocked", []), plan.pop("due_shift", 0)
             status = plan.pop("status", None)
+            age = plan.pop("age", 30)
             owner = plan.pop("owner")
             project = project_create(actor=owner, owner=owner, **plan)
+            # Demo projects started a while ago: unowned steps have waited since then.
+            Project.objects.filter(pk=project.pk).update(created_at=timezone.now() - timedelta(days=age))
             steps = list(project.steps.order_by("number"))
             rows = {
                 p[username].pk: {
