@@ -327,7 +327,6 @@ class Command(BaseCommand):
             invitees=[p[u] for u in ("content", "analyst", "cmo", "integrator", "security", "cio")],
             project=project,
         )
-        dimensions = list(RoundDimension.objects.filter(round=round_).order_by("position"))
         levels = {
             "content": "44544434",
             "analyst": "45434444",
@@ -336,13 +335,18 @@ class Command(BaseCommand):
             "security": "32222213",
             "cio": "23232322",
         }
+        self._answer_and_close(p, round_, levels, closer=p["content"])
+
+    def _answer_and_close(self, p: dict[str, User], round_, levels: dict[str, str], *, closer: User) -> None:
+        """Each person answers the round's eight dimensions (one digit each), then it closes."""
+        dimensions = list(RoundDimension.objects.filter(round=round_).order_by("position"))
         for username, row in levels.items():
             alignment.answers_submit(
                 actor=p[username],
                 round_=round_,
                 answers={d.pk: (int(level), "") for d, level in zip(dimensions, row, strict=True)},
             )
-        alignment.round_close(actor=p["content"], round_=round_)
+        alignment.round_close(actor=closer, round_=round_)
 
     def _alignment(self, p: dict[str, User]) -> None:
         """Two closed organization rounds (a trend, and a perception gap) and one open
@@ -380,14 +384,7 @@ class Command(BaseCommand):
             round_ = alignment.round_open(
                 actor=p["cmo"], title=title, closes_on=today, invitees=[p[u] for u in respondents]
             )
-            dimensions = list(RoundDimension.objects.filter(round=round_).order_by("position"))
-            for username, row in levels.items():
-                alignment.answers_submit(
-                    actor=p[username],
-                    round_=round_,
-                    answers={d.pk: (int(level), "") for d, level in zip(dimensions, row, strict=True)},
-                )
-            alignment.round_close(actor=p["cmo"], round_=round_)
+            self._answer_and_close(p, round_, levels, closer=p["cmo"])
         self._project_round(p, today)
         project = Project.objects.get(name="Customer data platform")
         alignment.round_open(
