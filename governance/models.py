@@ -267,7 +267,9 @@ class RoundSummary(models.Model):
     not aggregate every answer of every round. A round accepts no answer once
     closed, so the sums stay true while ``closes_at`` is the one they were
     computed for; an administrator who moves the closing date makes it stale,
-    and the next read computes it again."""
+    and the next read computes it again. Never shown as it is (a side's sum
+    with one respondent is that person's answers): every read goes through
+    ``alignment_selectors.disclose``, and it has no admin page."""
 
     round = models.OneToOneField(AlignmentRound, on_delete=models.CASCADE, related_name="summary")
     closes_at = models.DateTimeField(help_text="The round's closing time these sums were computed for.")
