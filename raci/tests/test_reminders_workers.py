@@ -133,6 +133,13 @@ class Workers:
         self.probe.close()
 
 
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # the send finished while we looked
+        return 0.0
+
+
 def _delivered(files: list[Path]) -> list[tuple[str, str]]:
     """(recipient, "project / step N") for every step line of every e-mail written."""
     delivered = []
@@ -178,12 +185,16 @@ def test_two_workers_a_killed_worker_and_a_rerun_send_each_reminder_exactly_once
         victim = None
         while victim is None:
             assert time.monotonic() < deadline, workers.log("w1") + workers.log("w2")
-            markers = [m for m in workers.markers.iterdir() if time.time() - m.stat().st_mtime > 0.1]
+            # A send under way for 0.1–0.4 s of its 0.6: the kill lands mid-send.
+            markers = [m for m in workers.markers.iterdir() if 0.1 < time.time() - _mtime(m) < 0.4]
             if workers.sent_files() and markers:
                 victim = int(markers[0].name.split("-")[1])
-            time.sleep(0.05)
+            time.sleep(0.02)
         os.kill(victim, signal.SIGKILL)
-        (workers.markers / markers[0].name).unlink(missing_ok=True)
+        # A dead process leaves its marker behind (perhaps of a next message, if
+        # it moved on just before the kill): clear every marker of that process.
+        for marker in workers.markers.glob(f"sending-{victim}-*"):
+            marker.unlink(missing_ok=True)
         delivered_before_rerun = len(_delivered(workers.sent_files()))
 
         workers.wait_quiet(quiet=4)  # the survivor finishes; the dead claims go stale
