@@ -47,6 +47,23 @@ def _columns(params, sort_key: str, descending: bool) -> list[dict]:
     return columns
 
 
+def _described(form: PortfolioFilterForm, filters: dict, sort_key: str, descending: bool) -> list[str]:
+    """The filters and the order in words, for the screen and for a printed copy."""
+    words = []
+    for name, value in filters.items():
+        field = form[name]
+        if name == "attention":
+            words.append(str(field.label))
+        else:
+            words.append(f"{field.label}: {dict(field.field.choices).get(value, value)}")
+    label = dashboard.SORTS[sort_key][0]
+    if sort_key == "attention":
+        words.append("most reasons for attention first" if descending else "fewest reasons for attention first")
+    else:
+        words.append(f"sorted by {label}, {'descending' if descending else 'ascending'}")
+    return words
+
+
 @require_GET
 def portfolio(request):
     rows = dashboard.portfolio_rows(request.user)
@@ -66,6 +83,7 @@ def portfolio(request):
         "columns": _columns(request.GET, sort_key, descending),
         "sort": ("-" if descending else "") + sort_key,
         "step_heads": list(dashboard.STEP_NAMES.items()),
+        "described": _described(form, filters, sort_key, descending),
     }
     if request.htmx and request.htmx.target == "portfolio-table":
         return render(request, "governance/dashboard/_table.html", context)

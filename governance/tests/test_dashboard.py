@@ -427,3 +427,16 @@ def test_a_closed_rounds_sums_are_stored_once_and_recomputed_when_it_reopens(exe
     figures = latest_project_alignment(projects)[project.pk].figures
     assert figures.it == pytest.approx((48 + 40) / 32) and figures.it_n == 4
     assert RoundSummary.objects.get(round=round_).groups["it"] == [88, 32, 4]
+
+
+def test_the_filters_and_order_are_said_in_words(client, executive, owner):
+    for i in range(3):
+        ProjectFactory.create(owner=owner, name=f"P{i}")
+    client.force_login(executive)
+    page = client.get(reverse("portfolio"), {"status": "active", "attention": "on", "sort": "-it"}).content.decode()
+    assert (
+        "Showing 1–3 of 3 projects (of 3) · Status: Active · Needs attention only · sorted by IT total, descending"
+        in page
+    )
+    default = client.get(reverse("portfolio")).content.decode()
+    assert "Showing 1–3 of 3 projects · most reasons for attention first" in default
