@@ -306,7 +306,10 @@ SORTS: dict[str, tuple[str, Callable[[Row], object]]] = {
     "step": ("Current step", lambda r: r.current.number if r.current else STEP_COUNT + 1),
     "progress": ("Progress", lambda r: r.done),
     "unowned": ("Days unowned", lambda r: r.unowned_days),
-    "vendor": ("Vendor", lambda r: r.vendor.name.lower() if r.vendor else None),
+    "vendor": (
+        "Vendor",
+        lambda r: r.vendor.name.lower() if r.vendor and (r.vendor.visible or r.vendor.chosen) else None,
+    ),
     "it": ("IT total", _vendor_figure("it_total")),
     "marketing": ("Marketing total", _vendor_figure("marketing_total")),
     "alignment": ("Alignment", lambda r: r.level),

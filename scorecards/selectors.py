@@ -407,6 +407,16 @@ class ProjectScorecard:
     def standing(self) -> Decision | None:
         return next((d for d in self.decisions if d.withdrawn_at is None), None)
 
+    @property
+    def shown(self) -> list[CandidateResult]:
+        """The candidates whose figures the viewer may see, by rank."""
+        return [r for r in self.results.ranking if r.visible]
+
+    @property
+    def blind(self) -> int:
+        """How many candidates stay blind to the viewer (not rated by them yet)."""
+        return sum(1 for r in self.results.candidates if not r.visible)
+
 
 def project_scorecard(project, *, viewer: User) -> ProjectScorecard | None:
     """The project's scorecard figures as ``viewer`` may see them, or None before it has one."""
