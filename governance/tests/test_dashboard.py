@@ -441,3 +441,13 @@ def test_the_filters_and_order_are_said_in_words(client, executive, owner):
     )
     default = client.get(reverse("portfolio")).content.decode()
     assert "Showing 1–3 of 3 projects · most reasons for attention first" in default
+
+
+@pytest.mark.parametrize("projects", [3, 30])
+def test_step_list_queries_do_not_grow(client, executive, owner, projects, django_assert_num_queries):
+    for i in range(projects):
+        ProjectFactory.create(owner=owner, name=f"P{i}")
+    client.force_login(executive)
+    with django_assert_num_queries(4):  # session, user, count, the page of steps with their projects
+        response = client.get(reverse("portfolio_steps", args=["unowned"]))
+    assert response.context["page"].paginator.count == 10 * projects

@@ -87,3 +87,15 @@ def test_admin_edits_refresh_the_standings(client, admin_user, example):
     response = client.post(reverse("admin:scorecards_ratingsheet_delete", args=[sheet.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert stored(sc) == live(sc)
+
+
+def test_refresh_standings_command_repairs_hand_edited_data(example, capsys):
+    from django.core.management import call_command
+
+    sc, _, _ = example
+    expected = stored(sc)
+    Candidate.objects.filter(scorecard=sc).update(rank=None, it_total=None, below_minimum=[])
+    assert stored(sc) != expected
+    call_command("refresh_standings")
+    assert stored(sc) == expected == live(sc)
+    assert "Standings recomputed for 1 scorecard(s)." in capsys.readouterr().out
