@@ -65,7 +65,22 @@ def standings_refresh(scorecard: Scorecard) -> None:
     that can change them (ratings, candidates, criteria)."""
     from scorecards.selectors import scorecard_results
 
-    results = scorecard_results(scorecard)
+    with transaction.atomic():
+        # One refresh at a time per scorecard: a second writer waits here until
+        # the first commits, then computes from what both wrote (READ COMMITTED
+        # reads afresh per statement), so the last refresh is always complete.
+        _lock(scorecard)
+        _store_standings(scorecard, scorecard_results(scorecard))
+
+
+def _lock(scorecard: Scorecard) -> None:
+    """Lock the scorecard's row. Every write that refreshes standings takes this
+    lock first, before any sheet or candidate row, so they queue in one order
+    and never deadlock."""
+    Scorecard.objects.select_for_update().filter(pk=scorecard.pk).first()
+
+
+def _store_standings(scorecard: Scorecard, results) -> None:
     Scorecard.objects.filter(pk=scorecard.pk).update(
         it_maximum=results.it_maximum, marketing_maximum=results.marketing_maximum
     )
@@ -113,6 +128,7 @@ def candidate_save(
 @transaction.atomic
 def candidate_delete(*, actor: User, candidate: Candidate) -> int:
     """Delete a candidate and its ratings; returns how many ratings were lost."""
+    _lock(candidate.scorecard)
     _ensure_open(candidate.scorecard)
     if candidate.decisions.exists():
         raise ValidationError("This candidate is part of a recorded decision and cannot be deleted.")
@@ -137,6 +153,7 @@ def ratings_save(
     """
     scorecard = candidate.scorecard
     with transaction.atomic():
+        _lock(scorecard)
         _ensure_open(scorecard)
         criteria = {c.pk: c for c in scorecard.criteria.all()}
         errors = {}

@@ -99,3 +99,45 @@ def test_refresh_standings_command_repairs_hand_edited_data(example, capsys):
     call_command("refresh_standings")
     assert stored(sc) == expected == live(sc)
     assert "Standings recomputed for 1 scorecard(s)." in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_leave_complete_standings(default_criteria, project, owner, user_factory):
+    """Raters submitting at the same moment: the last refresh sees every sheet.
+
+    Only PostgreSQL runs writers at once (SQLite takes them one by one).
+    """
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers; CI runs this on PostgreSQL")
+    scorecard = services.scorecard_for(project)
+    candidate = services.candidate_save(actor=owner, scorecard=scorecard, name="Acme")
+    criteria = list(scorecard.criteria.all())
+    raters = [user_factory() for _ in range(8)]
+    for rater in raters:
+        assign(project.steps.get(number=4), rater, "C")
+    barrier = threading.Barrier(len(raters))
+    errors = []
+
+    def submit(rater, score):
+        try:
+            barrier.wait()
+            services.ratings_save(
+                actor=rater, candidate=candidate, scores={c.pk: score for c in criteria}, comments={}, submit=True
+            )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(r, 1 + i % 5)) for i, r in enumerate(raters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert stored(scorecard) == live(scorecard)
+    assert RatingSheet.objects.filter(candidate=candidate, submitted_at__isnull=False).count() == 8
