@@ -4,6 +4,7 @@ import csv
 import io
 
 from governance.alignment_selectors import Disclosed, RoundResults
+from governance.tabular import safe_cell
 
 NOT_ENOUGH = "not enough responses"
 HEADER = [
@@ -22,13 +23,8 @@ def _figure(value: float | None) -> str:
     return NOT_ENOUGH if value is None else f"{value:.2f}"
 
 
-def _text(value: str) -> str:
-    """Keep spreadsheets from running a name as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _row(name: str, f: Disclosed) -> list[str]:
-    name = _text(name)
+    name = safe_cell(name)  # a name is never run as a formula
     gap = f"{f.gap:+.2f}" if f.gap is not None else NOT_ENOUGH
     return [name, _figure(f.marketing), f.marketing_n, _figure(f.it), f.it_n, _figure(f.overall), f.overall_n, gap]
 

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.db.models import QuerySet
@@ -402,6 +403,62 @@ def stage_chart(rows: list[Row]) -> dict:
         "owned": owned,
         "unowned": unowned,
     }
+
+
+# --- The export -----------------------------------------------------------------------------
+
+
+def _figure(value) -> Decimal | None:
+    """Two decimals, as on the page (a spreadsheet gets the number)."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def export_table(rows: list[Row]) -> list[list]:
+    """The rows as a table (a header, then one line per project): the figures of
+    the page, every step's status spelled out, the same blind rule for vendors."""
+    header = ["Project", "Status", "Owner", "Marketing sponsor", "IT sponsor", "Current step", "Steps done"]
+    header += ["Steps without an accountable owner", "Overdue steps", "Days since the oldest unowned step"]
+    header += ["Vendor", "Vendor standing", "IT total", "IT maximum", "Marketing total", "Marketing maximum"]
+    header += ["Vendor below minimum on", "Alignment level", "Alignment level name", "Alignment round"]
+    header += ["Perception gap (Marketing minus IT)", "Needs attention"]
+    header += [f"Step {n}. {name}" for n, name in STEP_NAMES.items()]
+    table = [header]
+    for row in rows:
+        project, vendor, figures = row.project, row.vendor, row.alignment.figures if row.alignment else None
+        named = vendor is not None and (vendor.visible or vendor.chosen)
+        shown = vendor is not None and vendor.visible
+        standing = ""
+        if vendor is not None:
+            standing = "chosen" if vendor.chosen else ("tied lead" if vendor.tied > 1 else "leading")
+            standing = standing if named else "blind until you rate it"
+        table.append(
+            [
+                project.name,
+                project.get_status_display(),
+                project.owner.display_name,
+                project.marketing_sponsor.display_name if project.marketing_sponsor else "",
+                project.it_sponsor.display_name if project.it_sponsor else "",
+                f"{row.current.number}. {row.current.name}" if row.current else "All done",
+                row.done,
+                row.unowned,
+                row.overdue,
+                row.unowned_days,
+                vendor.name if named else "",
+                standing,
+                _figure(vendor.it_total) if shown else None,
+                vendor.it_maximum if shown else None,
+                _figure(vendor.marketing_total) if shown else None,
+                vendor.marketing_maximum if shown else None,
+                ", ".join(vendor.below_minimum) if vendor else "",
+                _figure(figures.overall) if figures else None,
+                figures.overall_level if figures else "",
+                row.alignment.title if row.alignment else "",
+                _figure(figures.gap) if figures else None,
+                "; ".join(row.attention),
+            ]
+            + [cell.label.split(": ", 1)[1] for cell in row.cells]
+        )
+    return table
 
 
 # --- The project page as an executive sees it ------------------------------------------------

@@ -3,9 +3,10 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from governance import dashboard
+from governance import dashboard, tabular
 from governance.forms import PortfolioFilterForm
 from projects.models import ProjectStatus
 from raci import selectors as raci_selectors
@@ -64,13 +65,19 @@ def _described(form: PortfolioFilterForm, filters: dict, sort_key: str, descendi
     return words
 
 
-@require_GET
-def portfolio(request):
+def _shown(request):
+    """Every visible row, the filter form, the valid filters, the order, and the rows they select."""
     rows = dashboard.portfolio_rows(request.user)
     form = PortfolioFilterForm(request.GET, sponsors=dashboard.sponsors(rows))
     filters = form.filters()
     sort_key, descending = dashboard.parse_sort(request.GET.get("sort"))
     shown = dashboard.sort_rows(dashboard.filter_rows(request.user, rows, **filters), sort_key, descending)
+    return rows, form, filters, sort_key, descending, shown
+
+
+@require_GET
+def portfolio(request):
+    rows, form, filters, sort_key, descending, shown = _shown(request)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     dashboard.fill_cells(page.object_list)
     context = {
@@ -84,6 +91,7 @@ def portfolio(request):
         "sort": ("-" if descending else "") + sort_key,
         "step_heads": list(dashboard.STEP_NAMES.items()),
         "described": _described(form, filters, sort_key, descending),
+        "export_query": _query(request.GET, page=None),
     }
     if request.htmx and request.htmx.target == "portfolio-table":
         return render(request, "governance/dashboard/_table.html", context)
@@ -92,6 +100,17 @@ def portfolio(request):
     context["chart"] = chart
     context["chart_rows"] = list(zip(chart["labels"], chart["owned"], chart["unowned"], strict=True))
     return render(request, "governance/dashboard/portfolio.html", context)
+
+
+@require_GET
+def portfolio_export(request, fmt: str):
+    """Every row the dashboard's filters select, in its order, as CSV or Excel."""
+    if fmt not in tabular.FORMATS:
+        raise Http404("Unknown export format.")
+    _, _, _, _, _, shown = _shown(request)
+    dashboard.fill_cells(shown)
+    filename = f"tandem-portfolio-{timezone.localdate():%Y-%m-%d}"
+    return tabular.table_response(dashboard.export_table(shown), filename, fmt, title="Portfolio")
 
 
 @require_GET

@@ -12,6 +12,7 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("my-work/", views.my_work, name="my_work"),
     path("portfolio/", dashboard_views.portfolio, name="portfolio"),
+    path("portfolio/export.<str:fmt>", dashboard_views.portfolio_export, name="portfolio_export"),
     path("portfolio/steps/<str:kind>/", dashboard_views.step_list, name="portfolio_steps"),
     path("projects/", views.project_list, name="project_list"),
     path("", include("projects.urls")),

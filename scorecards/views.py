@@ -218,9 +218,4 @@ def withdraw(request, slug):
 def export(request, slug, fmt):
     project, sc = _load(request, slug)
     results = scorecard_results(sc, viewer=request.user)
-    filename = f"{project.slug}-scorecard"
-    if fmt == "csv":
-        return exports.csv_response(results, filename)
-    if fmt == "xlsx":
-        return exports.xlsx_response(results, filename)
-    raise Http404("Unknown export format.")
+    return exports.response(results, f"{project.slug}-scorecard", fmt)

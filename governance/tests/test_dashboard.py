@@ -451,3 +451,74 @@ def test_step_list_queries_do_not_grow(client, executive, owner, projects, djang
     with django_assert_num_queries(4):  # session, user, count, the page of steps with their projects
         response = client.get(reverse("portfolio_steps", args=["unowned"]))
     assert response.context["page"].paginator.count == 10 * projects
+
+
+# --- The export --------------------------------------------------------------------------------
+
+
+def _csv(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_export_carries_the_filtered_sorted_rows_and_their_figures(client, executive, owner, it_lead):
+    calm = ProjectFactory.create(owner=owner, name="Calm")
+    own_every_step(calm, owner)
+    loud = ProjectFactory.create(owner=owner, name="=HYPERLINK(1)", it_lead=it_lead)
+    scorecard_with(loud, {"Acme": [[4] * 5 + [3] * 5]})
+    client.force_login(executive)
+
+    table = _csv(client.get(reverse("portfolio_export", args=["csv"]), {"sort": "name"}))
+    header, rows = table[0], table[1:]
+    assert [r[0] for r in rows] == ["'=HYPERLINK(1)", "Calm"]  # a formula-looking name stays text
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["Vendor"] == "Acme" and row["Vendor standing"] == "leading"
+    assert (row["IT total"], row["Marketing total"], row["IT maximum"]) == ("20.00", "15.00", "25")
+    assert row["Steps without an accountable owner"] == "10" and row["Current step"] == "1. Define the problem"
+    assert row["Step 1. Define the problem"] == "Not started, no accountable owner"
+    assert row["Needs attention"] == "10 steps without an accountable owner"
+
+    attention_only = _csv(client.get(reverse("portfolio_export", args=["csv"]), {"attention": "on"}))
+    assert [r[0] for r in attention_only[1:]] == ["'=HYPERLINK(1)"]
+
+
+def test_export_is_excel_too_and_refuses_other_formats(client, executive, project):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(executive)
+    response = client.get(reverse("portfolio_export", args=["xlsx"]))
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet.title == "Portfolio" and sheet["A2"].value == project.name and sheet["A1"].font.bold
+    assert client.get(reverse("portfolio_export", args=["pdf"])).status_code == 404
+
+
+def test_export_shows_only_what_the_viewer_may_see_and_keeps_ratings_blind(client, project, member):
+    hidden = ProjectFactory.create(name="Secret merger tooling")
+    scorecard_with(project, {"Acme": [[4] * 10]})
+    client.force_login(member)
+    table = _csv(client.get(reverse("portfolio_export", args=["csv"])))
+    assert [r[0] for r in table[1:]] == [project.name]
+    row = dict(zip(table[0], table[1], strict=True))
+    assert row["Vendor"] == "" and row["Vendor standing"] == "blind until you rate it" and row["IT total"] == ""
+    assert hidden.name not in str(table)
+
+
+@pytest.mark.parametrize("projects", [3, 30])
+def test_export_queries_do_not_grow(client, executive, owner, projects, django_assert_num_queries):
+    for i in range(projects):
+        ProjectFactory.create(owner=owner, name=f"P{i}")
+    client.force_login(executive)
+    with django_assert_num_queries(8):  # session, user, projects, people, unowned, vendors, rounds, steps
+        response = client.get(reverse("portfolio_export", args=["csv"]))
+    assert len(_csv(response)) == projects + 1
+
+
+def test_export_links_keep_the_filters(client, executive, project):
+    client.force_login(executive)
+    page = client.get(reverse("portfolio"), {"status": "active", "sort": "name"}).content.decode()
+    assert f"{reverse('portfolio_export', args=['csv'])}?status=active&amp;sort=name" in page
