@@ -288,13 +288,17 @@ class Command(BaseCommand):
                 row = scores.get((candidate.name, username))
                 if row is None:
                     continue
-                scorecards.ratings_save(
-                    actor=p[username],
-                    candidate=candidate,
-                    scores={c.pk: int(score) for c, score in zip(criteria, row, strict=True)},
-                    comments={},
-                    submit=True,
-                )
+                self._rate(p[username], candidate, criteria, row)
+
+    def _rate(self, rater: User, candidate, criteria: list, row: str) -> None:
+        """Submit ``rater``'s scores, one digit per criterion (IT criteria first)."""
+        scorecards.ratings_save(
+            actor=rater,
+            candidate=candidate,
+            scores={c.pk: int(score) for c, score in zip(criteria, row, strict=True)},
+            comments={},
+            submit=True,
+        )
 
     def _consent_scorecard(self, project: Project, p: dict[str, User]) -> None:
         """The leading candidate scores well overall but below the agreed minimum on Security."""
@@ -309,13 +313,7 @@ class Command(BaseCommand):
         for name, by_rater in scores.items():
             candidate = scorecards.candidate_save(actor=p["mops"], scorecard=sc, name=name)
             for username, row in by_rater.items():
-                scorecards.ratings_save(
-                    actor=p[username],
-                    candidate=candidate,
-                    scores={c.pk: int(score) for c, score in zip(criteria, row, strict=True)},
-                    comments={},
-                    submit=True,
-                )
+                self._rate(p[username], candidate, criteria, row)
 
     def _project_round(self, p: dict[str, User], today) -> None:
         """A closed round on Social listening: Marketing sees it going far better than IT does."""
