@@ -254,7 +254,11 @@ def _heatmap(cells: list[Cell]) -> str:
 
 
 def fill_cells(rows: list[Row]) -> None:
-    """Read the ten steps of these rows' projects for the heatmap (one query)."""
+    """Read the ten steps of these rows' projects for the heatmap (one query; none
+    when every row has them already, e.g. read to sort by a step)."""
+    rows = [row for row in rows if not row.cells]
+    if not rows:
+        return
     today = timezone.localdate()
     steps = raci_selectors.portfolio_steps(row.project.pk for row in rows)
     for row in rows:
@@ -317,6 +321,19 @@ SORTS: dict[str, tuple[str, Callable[[Row], object]]] = {
     "gap": ("Gap", lambda r: abs(r.gap) if r.gap is not None else None),
     "attention": ("Attention", lambda r: len(r.attention)),
 }
+# Each step's column sorts by how far the step has come (a first click: done first).
+PROGRESS_OF = {StepStatus.NOT_STARTED: 0, StepStatus.BLOCKED: 1, StepStatus.IN_PROGRESS: 2, StepStatus.DONE: 3}
+
+
+def _step_progress(number: int) -> Callable[[Row], object]:
+    def key(row: Row):
+        return PROGRESS_OF.get(row.cells[number - 1].status) if len(row.cells) >= number else None
+
+    return key
+
+
+STEP_SORTS = {f"s{n}": (f"Step {n}, {name}", _step_progress(n)) for n, name in STEP_NAMES.items()}
+SORTS.update(STEP_SORTS)
 DEFAULT_SORT = "-attention"
 
 

@@ -29,18 +29,22 @@ def _query(params, **changes) -> str:
 
 
 def _columns(params, sort_key: str, descending: bool) -> list[dict]:
-    """Sortable column headers: a link that sorts by it (again: the other way)."""
+    """Sortable column headers in the table's order (project, status, the ten
+    steps, then the figures): a link that sorts by it (again: the other way)."""
+    keys = [k for k in dashboard.SORTS if k not in dashboard.STEP_SORTS and k != "attention"]
+    keys = keys[:2] + list(dashboard.STEP_SORTS) + keys[2:]
     columns = []
-    for key, (label, _) in dashboard.SORTS.items():
-        if key == "attention":
-            continue
+    for key in keys:
         active = key == sort_key
         # A first click sorts names A→Z and figures highest first.
         next_descending = not descending if active else key not in ("name", "status", "step")
+        title = dashboard.SORTS[key][0]
         columns.append(
             {
                 "key": key,
-                "label": label,
+                "step": key in dashboard.STEP_SORTS,
+                "label": key[1:] if key in dashboard.STEP_SORTS else title,  # a step's head shows its number
+                "title": title,
                 "url": "?" + _query(params, sort=("-" if next_descending else "") + key, page=None),
                 "aria_sort": ("descending" if descending else "ascending") if active else None,
             }
@@ -71,7 +75,10 @@ def _shown(request):
     form = PortfolioFilterForm(request.GET, sponsors=dashboard.sponsors(rows))
     filters = form.filters()
     sort_key, descending = dashboard.parse_sort(request.GET.get("sort"))
-    shown = dashboard.sort_rows(dashboard.filter_rows(request.user, rows, **filters), sort_key, descending)
+    selected = dashboard.filter_rows(request.user, rows, **filters)
+    if sort_key in dashboard.STEP_SORTS:
+        dashboard.fill_cells(selected)  # sorting by a step needs every row's steps
+    shown = dashboard.sort_rows(selected, sort_key, descending)
     return rows, form, filters, sort_key, descending, shown
 
 
@@ -89,7 +96,6 @@ def portfolio(request):
         "attention_url": "?" + _query(request.GET, attention="on", page=None),
         "columns": _columns(request.GET, sort_key, descending),
         "sort": ("-" if descending else "") + sort_key,
-        "step_heads": list(dashboard.STEP_NAMES.items()),
         "described": _described(form, filters, sort_key, descending),
         "export_query": _query(request.GET, page=None),
     }

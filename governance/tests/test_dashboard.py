@@ -522,3 +522,27 @@ def test_export_links_keep_the_filters(client, executive, project):
     client.force_login(executive)
     page = client.get(reverse("portfolio"), {"status": "active", "sort": "name"}).content.decode()
     assert f"{reverse('portfolio_export', args=['csv'])}?status=active&amp;sort=name" in page
+
+
+@pytest.mark.parametrize("projects", [3, 30])
+def test_sorting_by_a_step_column(client, executive, owner, projects, django_assert_num_queries):
+    statuses = [StepStatus.NOT_STARTED, StepStatus.DONE, StepStatus.BLOCKED, StepStatus.IN_PROGRESS]
+    for i in range(projects):
+        made = ProjectFactory.create(owner=owner, name=f"P{i:02d}")
+        status = statuses[i % 4]
+        LifecycleStep.objects.filter(project=made, number=3).update(
+            status=status, completed_at=timezone.now() if status == StepStatus.DONE else None
+        )
+    client.force_login(executive)
+    client.get(reverse("portfolio"))  # the organization round's sums, if any, are stored now
+    with django_assert_num_queries(10):  # the same as any sort: every row's steps are read once
+        response = client.get(reverse("portfolio"), {"sort": "-s3"})
+    rows = rows_of(response)
+    order = [row.cells[2].status for row in rows]
+    assert order == sorted(order, key=lambda s: -dashboard.PROGRESS_OF[s])
+    assert order[0] == StepStatus.DONE and order[-1] == StepStatus.NOT_STARTED
+    page = response.content.decode()
+    assert (
+        'title="Sort by Step 3, Define the requirements"' in page
+        and "sorted by Step 3, Define the requirements" in page
+    )
