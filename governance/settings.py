@@ -61,10 +61,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# Commands that only read the code, the schema or the static files sign nothing
+# that outlives them, so they run without the secret: on a fresh checkout, or in
+# an image build (collectstatic). ``check --deploy`` is not one of them.
+KEYLESS_COMMANDS = {"makemigrations", "migrate", "showmigrations", "sqlmigrate", "collectstatic", "check"}
+
+
+def keyless_command(argv: list[str]) -> bool:
+    return (
+        len(argv) > 1 and Path(argv[0]).name == "manage.py" and argv[1] in KEYLESS_COMMANDS and "--deploy" not in argv
+    )
+
+
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if SECRET_KEY is None:
     if DEBUG or TESTING:
         SECRET_KEY = "django-insecure-local-development-only-never-in-production"
+    elif keyless_command(sys.argv):
+        import secrets
+
+        SECRET_KEY = secrets.token_urlsafe(50)  # this process only, never stored
     else:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. "

@@ -1,3 +1,7 @@
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -39,3 +43,23 @@ def test_seed_demo_is_idempotent_and_leaves_steps_unowned(capsys):
     assert User.objects.filter(is_executive=True).count() == 2
     out = capsys.readouterr().out
     assert "itlead" in out and "tandem-demo" in out
+
+
+def _manage(*args: str) -> subprocess.CompletedProcess:
+    root = Path(__file__).resolve().parents[2]
+    env = {"PATH": "/usr/bin:/bin", "TANDEM_VAR_DIR": "/tmp/tandem-keyless-test"}  # no secret, DEBUG off
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_commands_that_sign_nothing_run_without_the_secret():
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0 and "No changes detected" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", [("check", "--deploy"), ("shell", "-c", "pass")])
+def test_other_commands_say_plainly_that_the_secret_is_missing(command):
+    result = _manage(*command)
+    assert result.returncode == 1
+    assert "Tandem is not configured: DJANGO_SECRET_KEY is required" in result.stderr
