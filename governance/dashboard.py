@@ -24,8 +24,7 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 from governance.alignment_selectors import LatestAlignment, latest_project_alignment, organization_alignment
 from governance.models import Side, User, side_of
@@ -131,7 +130,12 @@ class Row:
     alignment: LatestAlignment | None
     attention: list[str] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)  # filled for the rows on show
-    heatmap: str = ""  # the cells as HTML, filled with them
+
+    @property
+    def heatmap(self) -> str:
+        """The cells as table cells (built here: it is the page's hottest loop)."""
+        return format_html_join("", "{}", ((_cell_html(cell),) for cell in self.cells))
+
     current_sides: set[str] = field(default_factory=set)  # filled when filtering by side
 
     @property
@@ -233,24 +237,21 @@ def portfolio_rows(user: User) -> list[Row]:
     return rows
 
 
+_CELL = '<td class="hm-cell"><span class="hm hm-{}{}" role="img" aria-label="{}" title="{}">{}</span></td>'
+_UNOWNED_CELL = (
+    '<td class="hm-cell"><span class="hm hm-{} hm-unowned{}" role="img" aria-label="{}" title="{}">{}'
+    '<span class="hm-flag" aria-hidden="true">!</span></span></td>'
+)
+
+
 @lru_cache(maxsize=512)
 def _cell_html(cell: Cell) -> str:
-    """One heatmap cell as a table cell. Its text is all ours (step names and
-    statuses), so each of the few hundred possible cells is built once."""
-    return format_html(
-        '<td class="hm-cell"><span class="hm hm-{}{}{}" role="img" aria-label="{}" title="{}">{}{}</span></td>',
-        cell.status,
-        "" if cell.owned else " hm-unowned",
-        " hm-overdue" if cell.overdue else "",
-        cell.label,
-        cell.label,
-        cell.symbol,
-        "" if cell.owned else mark_safe('<span class="hm-flag" aria-hidden="true">!</span>'),
-    )
-
-
-def _heatmap(cells: list[Cell]) -> str:
-    return mark_safe("".join(_cell_html(c) for c in cells))  # each part is built by format_html
+    """One heatmap cell as a table cell, every value escaped. Its text is all
+    ours (step names and statuses), so each of the few hundred possible cells
+    is built once."""
+    overdue = " hm-overdue" if cell.overdue else ""
+    template = _CELL if cell.owned else _UNOWNED_CELL
+    return format_html(template, cell.status, overdue, cell.label, cell.label, cell.symbol)
 
 
 def fill_cells(rows: list[Row]) -> None:
@@ -271,7 +272,6 @@ def fill_cells(rows: list[Row]) -> None:
             )
             for s in steps.get(row.project.pk, [])
         ]
-        row.heatmap = _heatmap(row.cells)
 
 
 def _sides(project: ProjectInfo, number: int, department: str | None) -> set[str]:
