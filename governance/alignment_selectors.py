@@ -255,6 +255,16 @@ def _side():
     return F("invitation__side")
 
 
+def _sums(answers: QuerySet[RoundAnswer], *keys: str) -> dict[tuple, dict[str, Group]]:
+    """``answers`` summed per side and per ``keys``: {key values: {side: Group}} (one query)."""
+    rows = (
+        answers.values(*keys, side=_side())
+        .annotate(total=Sum("level"), answers=Count("pk"), respondents=Count("invitation_id", distinct=True))
+        .order_by()
+    )
+    return _groups(rows, keys)
+
+
 def round_results(round_: AlignmentRound, *, viewer: User) -> RoundResults:
     """Every figure of a round's results page, in a fixed number of queries.
 
@@ -266,18 +276,13 @@ def round_results(round_: AlignmentRound, *, viewer: User) -> RoundResults:
         invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
     )
     dimensions = list(RoundDimension.objects.filter(round=round_))
-    per_dimension = list(
-        RoundAnswer.objects.filter(invitation__round=round_)
-        .values("dimension_id", side=_side())
-        .annotate(total=Sum("level"), answers=Count("pk"), respondents=Count("invitation_id", distinct=True))
-        .order_by()
-    )
-    by_dimension = _groups(per_dimension, ("dimension_id",))
-    # The round as a whole, by side, summed from the per-dimension rows.
+    by_dimension = _sums(RoundAnswer.objects.filter(invitation__round=round_), "dimension_id")
+    # The round as a whole, by side, summed from the per-dimension sums.
     whole: dict[str, Group] = {}
-    for row in per_dimension:
-        group = whole.get(row["side"], Group())
-        whole[row["side"]] = Group(group.total + row["total"], group.answers + row["answers"], 0)
+    for groups in by_dimension.values():
+        for side, g in groups.items():
+            group = whole.get(side, Group())
+            whole[side] = Group(group.total + g.total, group.answers + g.answers, 0)
     respondents_by_side = dict(
         RoundInvitation.objects.filter(round=round_, answered_at__isnull=False)
         .values_list("side")
@@ -325,33 +330,16 @@ def results_visible_rounds(user: User, project_id: int | None) -> QuerySet[Align
 def round_trend(round_: AlignmentRound, *, viewer: User) -> list[TrendPoint]:
     """Overall and per-side means of every closed round of the same scope, oldest first (two queries)."""
     rounds = list(results_visible_rounds(viewer, round_.project_id).order_by("closes_at", "pk"))
-    rows = (
-        RoundAnswer.objects.filter(invitation__round__in=[r.pk for r in rounds])
-        .values("invitation__round_id", side=_side())
-        .annotate(total=Sum("level"), answers=Count("pk"), respondents=Count("invitation_id", distinct=True))
-        .order_by()
-    )
-    by_round = _groups(rows, ("invitation__round_id",))
+    by_round = _sums(RoundAnswer.objects.filter(invitation__round__in=[r.pk for r in rounds]), "invitation__round_id")
     return [TrendPoint(r, disclose(by_round.get((r.pk,), {}))) for r in rounds]
 
 
 def project_comparison(round_: AlignmentRound, figures: Disclosed) -> Comparison:
     """Quartiles (inclusive method) of other projects' latest disclosed overall means (one query)."""
-    rows = (
-        RoundAnswer.objects.filter(
-            invitation__round__project__isnull=False, invitation__round__closes_at__lte=timezone.now()
-        )
-        .exclude(invitation__round__project_id=round_.project_id)
-        .values(
-            "invitation__round__project_id",
-            "invitation__round__closes_at",
-            "invitation__round_id",
-            side=_side(),
-        )
-        .annotate(total=Sum("level"), answers=Count("pk"), respondents=Count("invitation_id", distinct=True))
-        .order_by()
-    )
-    grouped = _groups(rows, ("invitation__round__project_id", "invitation__round__closes_at", "invitation__round_id"))
+    answers = RoundAnswer.objects.filter(
+        invitation__round__project__isnull=False, invitation__round__closes_at__lte=timezone.now()
+    ).exclude(invitation__round__project_id=round_.project_id)
+    grouped = _sums(answers, "invitation__round__project_id", "invitation__round__closes_at", "invitation__round_id")
     latest: dict[int, tuple] = {}
     for (project_id, closes_at, round_id), groups in grouped.items():
         overall = disclose(groups).overall
@@ -389,13 +377,9 @@ def _summaries(rounds: list[dict]) -> dict[int, dict[str, Group]]:
         else:
             missing.append(r)
     if missing:
-        rows = (
-            RoundAnswer.objects.filter(invitation__round__in=[r["pk"] for r in missing])
-            .values("invitation__round_id", side=_side())
-            .annotate(total=Sum("level"), answers=Count("pk"), respondents=Count("invitation_id", distinct=True))
-            .order_by()
+        computed = _sums(
+            RoundAnswer.objects.filter(invitation__round__in=[r["pk"] for r in missing]), "invitation__round_id"
         )
-        computed = _groups(rows, ("invitation__round_id",))
         summaries = []
         for r in missing:
             round_groups = computed.get((r["pk"],), {})
