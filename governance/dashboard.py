@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -31,7 +30,7 @@ from governance.models import Side, User, side_of
 from projects import selectors as project_selectors
 from projects.access import visible_projects
 from projects.lifecycle import LIFECYCLE, STEP_COUNT, SuggestedSide
-from projects.models import Project, ProjectStatus, StepStatus
+from projects.models import ProjectStatus, StepStatus
 from raci import selectors as raci_selectors
 from scorecards.selectors import VendorSummary, portfolio_vendors
 
@@ -73,13 +72,18 @@ class Cell:
         return SYMBOLS.get(self.status, "?")
 
     @property
-    def label(self) -> str:
-        parts = [f"Step {self.number}, {self.name}: {StepStatus(self.status).label}"]
+    def state(self) -> str:
+        """Its status, and whether it has no owner or is overdue, in words."""
+        parts = [StepStatus(self.status).label]
         if not self.owned:
             parts.append("no accountable owner")
         if self.overdue:
             parts.append("overdue")
         return ", ".join(parts)
+
+    @property
+    def label(self) -> str:
+        return f"Step {self.number}, {self.name}: {self.state}"
 
 
 @dataclass(frozen=True)
@@ -171,10 +175,6 @@ def _attention(row: Row) -> list[str]:
     return reasons
 
 
-def portfolio_projects(user: User) -> QuerySet[Project]:
-    return visible_projects(user)
-
-
 def _people(ids: set[int]) -> dict[int, Person]:
     """Display names of these users (one query; a handful of people own and sponsor many projects)."""
     return {
@@ -191,7 +191,7 @@ def portfolio_rows(user: User) -> list[Row]:
     step of each, the vendors and the alignment rounds. The heatmap's cells are
     read for the rows on show only (``fill_cells``)."""
     today = timezone.localdate()
-    projects = portfolio_projects(user)
+    projects = visible_projects(user)
     values = list(
         raci_selectors.with_step_figures(projects, today=today)
         .order_by("name", "pk")
@@ -287,7 +287,7 @@ def _sides(project: ProjectInfo, number: int, department: str | None) -> set[str
 
 def fill_current_sides(user: User, rows: list[Row]) -> None:
     """Which side leads each row's current step (one query; only the side filter needs it)."""
-    current = raci_selectors.current_step_departments(portfolio_projects(user))
+    current = raci_selectors.current_step_departments(visible_projects(user))
     for row in rows:
         if row.project.pk in current:
             row.current_sides = _sides(row.project, *current[row.project.pk])
@@ -402,7 +402,7 @@ def tiles(user: User, rows: list[Row]) -> Tiles:
         active=len(active),
         unowned_steps=sum(r.unowned for r in active),
         overdue_steps=sum(r.overdue for r in active),
-        reminders_this_week=raci_selectors.reminders_sent_since(portfolio_projects(user), week_ago),
+        reminders_this_week=raci_selectors.reminders_sent_since(visible_projects(user), week_ago),
         organization=organization_alignment(user),
         attention=sum(1 for r in active if r.attention),
     )
@@ -473,7 +473,7 @@ def export_table(rows: list[Row]) -> list[list]:
                 _figure(figures.gap) if figures else None,
                 "; ".join(row.attention),
             ]
-            + [cell.label.split(": ", 1)[1] for cell in row.cells]
+            + [cell.state for cell in row.cells]
         )
     return table
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from governance import dashboard, tabular
 from governance.forms import PortfolioFilterForm
+from projects.access import visible_projects
 from projects.models import ProjectStatus
 from raci import selectors as raci_selectors
 
@@ -124,7 +125,7 @@ def step_list(request, kind: str):
     """Active projects' steps without an accountable owner, or overdue: the tiles' lists."""
     if kind not in STEP_LISTS:
         raise Http404("No such list.")
-    projects = dashboard.portfolio_projects(request.user).filter(status=ProjectStatus.ACTIVE)
+    projects = visible_projects(request.user).filter(status=ProjectStatus.ACTIVE)
     steps = raci_selectors.attention_steps(projects, **{kind: True})
     page = Paginator(steps, STEP_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
