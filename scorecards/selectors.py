@@ -273,13 +273,7 @@ def portfolio_vendors(projects: QuerySet, *, viewer: User) -> dict[int, VendorSu
             pk, name, it, marketing, overall, flagged, chosen, 1, candidates, it_max, marketing_max
         )
     if summaries and not sees_everything(viewer):
-        rated = set(
-            RatingSheet.objects.filter(
-                candidate_id__in=[v.candidate_id for v in summaries.values()],
-                rater=viewer,
-                submitted_at__isnull=False,
-            ).values_list("candidate_id", flat=True)
-        )
+        rated = _rated_by(viewer, candidate_id__in=[v.candidate_id for v in summaries.values()])
         for summary in summaries.values():
             summary.visible = summary.candidate_id in rated
     return summaries
@@ -303,10 +297,15 @@ def visible_candidate_ids(scorecard: Scorecard, viewer: User) -> set[int]:
 
     if sees_everything(viewer):
         return set(scorecard.candidates.values_list("pk", flat=True))
+    return _rated_by(viewer, candidate__scorecard=scorecard)
+
+
+def _rated_by(viewer: User, **candidates) -> set[int]:
+    """Ids of the candidates (narrowed by ``candidates``) that ``viewer`` submitted a rating for: the blind rule."""
     return set(
-        RatingSheet.objects.filter(
-            candidate__scorecard=scorecard, rater=viewer, submitted_at__isnull=False
-        ).values_list("candidate_id", flat=True)
+        RatingSheet.objects.filter(rater=viewer, submitted_at__isnull=False, **candidates).values_list(
+            "candidate_id", flat=True
+        )
     )
 
 
