@@ -18,6 +18,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from governance.models import User
 from projects.access import visible_projects
@@ -141,8 +142,6 @@ def reminders_sent_since(projects: QuerySet[Project], since: datetime) -> int:
 def attention_steps(projects: QuerySet[Project], *, unowned: bool = False, overdue: bool = False):
     """Steps of ``projects`` with no Accountable person and/or overdue, with
     ``unowned_since`` and their project: the oldest problem first."""
-    from django.utils import timezone
-
     steps = LifecycleStep.objects.filter(project__in=projects).exclude(status=StepStatus.DONE)
     if unowned:
         steps = steps.filter(~accountable_exists())

@@ -25,6 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from governance.models import Side, User
+from projects.access import sees_everything, visible_projects
+from projects.models import ProjectStatus
 from scorecards.models import (
     SCORE_LABELS,
     Candidate,
@@ -243,8 +245,6 @@ def portfolio_vendors(projects: QuerySet, *, viewer: User) -> dict[int, VendorSu
     ``services.standings_refresh``: one query for any number of projects (two
     for a viewer who is not an executive: a candidate's figures stay blind to
     whoever has not rated it, as on the scorecard page)."""
-    from projects.access import sees_everything
-
     standing = Decision.objects.filter(candidate=OuterRef("pk"), withdrawn_at__isnull=True)
     decided = Decision.objects.filter(scorecard=OuterRef("scorecard"), withdrawn_at__isnull=True)
     others = (
@@ -293,8 +293,6 @@ def _rank(candidates: list[CandidateResult]) -> None:
 def visible_candidate_ids(scorecard: Scorecard, viewer: User) -> set[int]:
     """Candidates whose results ``viewer`` may see: all for executives and
     administrators, otherwise those the viewer has submitted a rating for."""
-    from projects.access import sees_everything
-
     if sees_everything(viewer):
         return set(scorecard.candidates.values_list("pk", flat=True))
     return _rated_by(viewer, candidate__scorecard=scorecard)
@@ -376,9 +374,6 @@ def ratings_waiting_for(user: User) -> list[Candidate]:
     """Candidates ``user`` was invited to rate or started rating and has not
     submitted, on active projects they may see whose vendor is not yet chosen
     (one query); ``draft`` is true when they have started."""
-    from projects.access import visible_projects
-    from projects.models import ProjectStatus
-
     mine = RatingSheet.objects.filter(candidate=OuterRef("pk"), rater=user)
     standing = Decision.objects.filter(scorecard=OuterRef("scorecard"), withdrawn_at__isnull=True)
     invited = Invitation.objects.filter(candidate=OuterRef("pk"), user=user)
