@@ -48,17 +48,15 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from governance.alignment_defaults import ensure_default_questionnaire  # noqa: E402
-from governance.models import (  # noqa: E402
+from alignment.defaults import ensure_default_questionnaire  # noqa: E402
+from alignment.models import (  # noqa: E402
     AlignmentRound,
-    Department,
     Dimension,
     RoundAnswer,
     RoundDimension,
     RoundInvitation,
-    Side,
-    User,
 )
+from governance.models import Department, Side, User  # noqa: E402
 from projects.access import visible_projects  # noqa: E402
 from projects.lifecycle import LIFECYCLE  # noqa: E402
 from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus  # noqa: E402

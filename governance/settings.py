@@ -107,10 +107,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    "common",
     "governance",
     "projects",
     "raci",
     "scorecards",
+    "alignment",
+    "overview",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """The comparison as CSV and XLSX, with exactly the figures of the page."""
 
-from governance.tabular import table_response
+from common.tabular import table_response
 from scorecards.selectors import Results, results_table
 
 

@@ -1,8 +1,8 @@
-"""The default alignment questionnaire (governance/alignment_defaults.py)."""
+"""The default alignment questionnaire (alignment/defaults.py)."""
 
 from django.db import migrations
 
-from governance.alignment_defaults import DIMENSIONS, ensure_default_questionnaire
+from alignment.defaults import DIMENSIONS, ensure_default_questionnaire
 
 
 def create_questionnaire(apps, schema_editor):

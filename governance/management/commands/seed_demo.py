@@ -10,9 +10,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from governance import alignment_services as alignment
-from governance.alignment_defaults import ensure_default_questionnaire
-from governance.models import AlignmentRound, Department, RoundDimension, Side, User
+from alignment import services as alignment
+from alignment.defaults import ensure_default_questionnaire
+from alignment.models import AlignmentRound, RoundDimension
+from governance.models import Department, Side, User
 from projects.models import Project
 from projects.services import project_create, project_update, step_update
 from raci.services import Transition, matrix_save, step_transition

@@ -1,0 +1,178 @@
+"""Alignment self-assessments: how well Marketing and IT work together.
+
+Per dimension, on RSG RealScore's five-level scale. The questionnaire is data
+(Dimension, DimensionLevel); each round copies the wording its respondents saw
+(RoundDimension), so editing the questionnaire later never changes a past round.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+from governance.models import Side
+
+ALIGNMENT_LEVEL_MIN = 1
+ALIGNMENT_LEVEL_MAX = 5
+ALIGNMENT_LEVEL_NAMES = {
+    1: "Marketing flying solo",
+    2: "Occasional contact",
+    3: "Working together",
+    4: "Strategic partners",
+    5: "We are family",
+}
+
+
+def alignment_level_name(mean: float | None) -> str:
+    """The name of the level nearest to ``mean`` (2.5 rounds up to 3)."""
+    if mean is None:
+        return ""
+    level = min(ALIGNMENT_LEVEL_MAX, max(ALIGNMENT_LEVEL_MIN, int(mean + 0.5)))
+    return ALIGNMENT_LEVEL_NAMES[level]
+
+
+def _level_in_range(field: str) -> models.Q:
+    return models.Q(**{f"{field}__gte": ALIGNMENT_LEVEL_MIN}) & models.Q(**{f"{field}__lte": ALIGNMENT_LEVEL_MAX})
+
+
+class Dimension(models.Model):
+    """One question of the default questionnaire, editable by administrators."""
+
+    key = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    question = models.TextField()
+    guidance = models.TextField(help_text="What to do next when this dimension is among the weakest.")
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True, help_text="Inactive dimensions are left out of new rounds.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DimensionLevel(models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField()
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["dimension", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "level"], name="dimension_level_unique"),
+            models.CheckConstraint(condition=_level_in_range("level"), name="dimension_level_in_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.level}"
+
+
+class AlignmentRoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closes_at__gt=timezone.now())
+
+    def closed(self):
+        return self.filter(closes_at__lte=timezone.now())
+
+
+class AlignmentRound(models.Model):
+    """A round of the questionnaire, for the whole organization (no project) or one project."""
+
+    title = models.CharField(max_length=200)
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="alignment_rounds"
+    )
+    opened_by = models.ForeignKey("governance.User", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closes_at = models.DateTimeField(help_text="Answers are accepted until this moment; results appear after it.")
+
+    objects = AlignmentRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-closes_at", "-pk"]
+        indexes = [models.Index(fields=["project", "closes_at"], name="alignment_round_scope_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closes_at > timezone.now()
+
+    @property
+    def scope_label(self) -> str:
+        return self.project.name if self.project_id else "Whole organization"
+
+
+class RoundDimension(models.Model):
+    """The wording of one dimension as the round's respondents saw it."""
+
+    round = models.ForeignKey(AlignmentRound, on_delete=models.CASCADE, related_name="dimensions")
+    position = models.PositiveSmallIntegerField()
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=120)
+    question = models.TextField()
+    guidance = models.TextField(blank=True)
+    levels = models.JSONField(help_text="The five level descriptions, level 1 first.")
+
+    class Meta:
+        ordering = ["round", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "key"], name="round_dimension_unique_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundInvitation(models.Model):
+    """Who was invited and whether they answered. The side is snapshotted when
+    they answer, so a later change of department does not move their answers."""
+
+    round = models.ForeignKey(AlignmentRound, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey("governance.User", on_delete=models.CASCADE, related_name="alignment_invitations")
+    invited_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    side = models.CharField(max_length=20, blank=True, choices=Side.choices, help_text="Snapshot when answering.")
+
+    class Meta:
+        ordering = ["round", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="round_invitation_once"),
+            models.CheckConstraint(condition=models.Q(side__in=[*Side.values, ""]), name="round_invitation_side_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.round}"
+
+
+class RoundAnswer(models.Model):
+    """One respondent's level for one dimension. Never shown individually."""
+
+    invitation = models.ForeignKey(RoundInvitation, on_delete=models.CASCADE, related_name="answers")
+    dimension = models.ForeignKey(RoundDimension, on_delete=models.CASCADE, related_name="answers")
+    level = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, max_length=1000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "dimension"], name="round_answer_once_per_dimension"),
+            models.CheckConstraint(condition=_level_in_range("level"), name="round_answer_level_in_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.dimension}"
+
+
+class RoundSummary(models.Model):
+    """A closed round's answers summed per side, kept so that portfolio reads need
+    not aggregate every answer of every round. A round accepts no answer once
+    closed, so the sums stay true while ``closes_at`` is the one they were
+    computed for; an administrator who moves the closing date makes it stale,
+    and the next read computes it again. Never shown as it is (a side's sum
+    with one respondent is that person's answers): every read goes through
+    ``alignment.selectors.disclose``, and it has no admin page."""
+
+    round = models.OneToOneField(AlignmentRound, on_delete=models.CASCADE, related_name="summary")
+    closes_at = models.DateTimeField(help_text="The round's closing time these sums were computed for.")
+    groups = models.JSONField(help_text="Per side: [sum of levels, answers, respondents].")
+
+    def __str__(self) -> str:
+        return f"Summary of {self.round}"

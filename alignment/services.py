@@ -1,0 +1,165 @@
+"""Alignment self-assessments: the writes.
+
+Rules:
+* a round is opened by an executive, an administrator, or, for a project round,
+  someone who manages that project (``projects.access.can_manage``);
+* it invites people from both sides; a project round invites only the
+  project's members (answering one is a member's action, ``Action.PARTICIPATE``);
+* it copies the active questionnaire, so later edits never change what its
+  respondents saw;
+* an invitee answers every dimension once (one row per dimension, a database
+  constraint) and may change their answers until the round closes; after it
+  closes, or without an invitation, nothing is written.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from alignment.models import (
+    ALIGNMENT_LEVEL_MAX,
+    ALIGNMENT_LEVEL_MIN,
+    AlignmentRound,
+    Dimension,
+    RoundAnswer,
+    RoundDimension,
+    RoundInvitation,
+)
+from governance.models import Side, User
+from projects.access import can_manage, member_ids, sees_everything
+from projects.models import Project
+
+
+def may_open_round(user: User, project: Project | None) -> bool:
+    """Executives and administrators open any round; a project's managers open its rounds."""
+    if project is None:
+        return sees_everything(user)
+    return can_manage(user, project)
+
+
+def may_close_round(user: User, round_: AlignmentRound) -> bool:
+    return round_.opened_by_id == user.pk or may_open_round(user, round_.project)
+
+
+def end_of_day(day: date) -> datetime:
+    """A round "closing on" a day accepts answers until that day ends (local time)."""
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def round_open(
+    *, actor: User, title: str, closes_on: date, invitees: list[User], project: Project | None = None
+) -> AlignmentRound:
+    """Open a round with a copy of the active questionnaire and invite ``invitees``."""
+    if not may_open_round(actor, project):
+        raise PermissionDenied("Only executives, administrators and the project's managers open alignment rounds.")
+    errors = []
+    if closes_on < timezone.localdate():
+        errors.append("The closing date cannot be in the past.")
+    sides = {person.side for person in invitees}
+    if not ({Side.MARKETING, Side.IT} <= sides):
+        errors.append("Invite people from both sides: at least one on the Marketing side and one in IT.")
+    if project is not None:
+        members = member_ids(project)
+        strangers = [p.display_name for p in invitees if p.pk not in members]
+        if strangers:
+            errors.append(f"Only the project's members can answer a project round: {', '.join(strangers)}.")
+    if any(not person.is_active for person in invitees):
+        errors.append("Only active people can be invited.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        dimensions = list(Dimension.objects.filter(is_active=True).prefetch_related("levels"))
+        if not dimensions:
+            raise ValidationError("The questionnaire has no active dimensions; an administrator must add some.")
+        round_ = AlignmentRound.objects.create(
+            title=title.strip(), project=project, opened_by=actor, closes_at=end_of_day(closes_on)
+        )
+        RoundDimension.objects.bulk_create(
+            RoundDimension(
+                round=round_,
+                position=position,
+                key=d.key,
+                name=d.name,
+                question=d.question,
+                guidance=d.guidance,
+                levels=[lv.description for lv in sorted(d.levels.all(), key=lambda lv: lv.level)],
+            )
+            for position, d in enumerate(dimensions, start=1)
+        )
+        RoundInvitation.objects.bulk_create(
+            RoundInvitation(round=round_, user=person) for person in {p.pk: p for p in invitees}.values()
+        )
+    return round_
+
+
+def round_close(*, actor: User, round_: AlignmentRound) -> AlignmentRound:
+    """Close a round now: no more answers, and its results appear."""
+    if not may_close_round(actor, round_):
+        raise PermissionDenied(
+            "Only whoever opened the round, executives, administrators or the project's managers close it."
+        )
+    with transaction.atomic():
+        now = timezone.now()
+        updated = AlignmentRound.objects.filter(pk=round_.pk, closes_at__gt=now).update(closes_at=now)
+        if not updated:
+            raise ValidationError("This round is already closed.")
+        round_.closes_at = now
+    return round_
+
+
+@dataclass
+class AnswersResult:
+    created: int = 0
+    changed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.changed
+
+
+def answers_submit(*, actor: User, round_: AlignmentRound, answers: dict[int, tuple[int, str]]) -> AnswersResult:
+    """Record ``actor``'s answers: ``{round dimension id: (level, comment)}``, one per dimension.
+
+    Refused, writing nothing, when the actor was not invited, the round has
+    closed, or a dimension is missing or out of the scale. Resubmitting the
+    same answers changes nothing; changed answers replace the earlier ones.
+    """
+    with transaction.atomic():
+        invitation = RoundInvitation.objects.select_for_update().filter(round=round_, user=actor).first()
+        if invitation is None:
+            raise ValidationError("You were not invited to this round, so your answers were not recorded.")
+        # Read the closing time under the lock: a round closed a moment ago refuses.
+        closes_at = AlignmentRound.objects.filter(pk=round_.pk).values_list("closes_at", flat=True).get()
+        if closes_at <= timezone.now():
+            raise ValidationError("This round has closed; answers can no longer be given or changed.")
+        dimension_ids = set(RoundDimension.objects.filter(round=round_).values_list("pk", flat=True))
+        if set(answers) != dimension_ids:
+            raise ValidationError("Answer every dimension of the round, once each.")
+        for level, _comment in answers.values():
+            if not (ALIGNMENT_LEVEL_MIN <= level <= ALIGNMENT_LEVEL_MAX):
+                raise ValidationError(f"Levels go from {ALIGNMENT_LEVEL_MIN} to {ALIGNMENT_LEVEL_MAX}.")
+
+        existing = {a.dimension_id: a for a in invitation.answers.all()}
+        result = AnswersResult()
+        to_create, to_update = [], []
+        for dimension_id, (level, comment) in answers.items():
+            comment = comment.strip()
+            answer = existing.get(dimension_id)
+            if answer is None:
+                to_create.append(
+                    RoundAnswer(invitation=invitation, dimension_id=dimension_id, level=level, comment=comment)
+                )
+            elif (answer.level, answer.comment) != (level, comment):
+                answer.level, answer.comment = level, comment
+                to_update.append(answer)
+        RoundAnswer.objects.bulk_create(to_create)
+        RoundAnswer.objects.bulk_update(to_update, ["level", "comment"])
+        result.created, result.changed = len(to_create), len(to_update)
+        if invitation.answered_at is None:
+            invitation.answered_at = timezone.now()
+            invitation.side = actor.side or ""
+            invitation.save(update_fields=["answered_at", "side"])
+    return result

@@ -1,0 +1,209 @@
+"""The results page worked through by hand: 4 Marketing-side and 3 IT-side respondents.
+
+Per dimension (Marketing levels | IT levels):
+  communication 4,4,3,5 → 16/4 = 4.00 | 2,2,2 → 2.00 | overall 22/7 = 3.14 | gap +2.00 (highlighted)
+  vision        4,3,4,3 → 3.50        | 3,3,3 → 3.00 | 23/7 = 3.29 | +0.50
+  roles         3,3,3,3 → 3.00        | 3,3,3 → 3.00 | 21/7 = 3.00 | 0.00
+  selection     2,2,2,2 → 2.00        | 2,2,4 → 8/3 = 2.67 | 16/7 = 2.29 | −0.67
+  testing       3,3,2,3 → 11/4 = 2.75 | 3,3,3 → 3.00 | 20/7 = 2.86 | −0.25
+  governance    3.00 | 3.00 | 3.00 | 0.00
+  strategy      2,2,2,2 → 2.00        | 4,4,4 → 4.00 | 20/7 = 2.86 | −2.00 (highlighted)
+  support       3.00 | 3.00 | 3.00 | 0.00
+Marketing side overall: (24 + 23 + 22 + 24) / 32 = 93/32 = 2.91
+IT side overall:        (23 + 23 + 25) / 24 = 71/24 = 2.96
+Overall: 164/56 = 2.93 → level 3, "Working together"; gap 2.90625 − 2.95833 = −0.05
+Weakest: selection 2.29, then testing and strategy tied at 20/7 (dimension order breaks the tie).
+"""
+
+import csv
+import io
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alignment.selectors import Group, disclose, round_results
+from alignment.services import round_open
+from alignment.tests.factories import (
+    IT_ANSWERS,
+    MARKETING_ANSWERS,
+    answer,
+    answered_round,
+    close,
+    people,
+    questionnaire,
+)
+
+pytestmark = pytest.mark.usefixtures("questionnaire")
+__all__ = ["questionnaire"]
+
+EXPECTED_ROWS = {
+    # key: (marketing, IT, overall, gap)
+    "communication": ("4.00", "2.00", "3.14", "⚠ +2.00"),
+    "vision": ("3.50", "3.00", "3.29", "+0.50"),
+    "roles": ("3.00", "3.00", "3.00", "0.00"),
+    "selection": ("2.00", "2.67", "2.29", "-0.67"),
+    "testing": ("2.75", "3.00", "2.86", "-0.25"),
+    "governance": ("3.00", "3.00", "3.00", "0.00"),
+    "strategy": ("2.00", "4.00", "2.86", "⚠ -2.00"),
+    "support": ("3.00", "3.00", "3.00", "0.00"),
+}
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def cells(page: str, testid: str) -> list[str]:
+    row = re.search(rf'<tr[^>]*data-testid="{testid}"[^>]*>(.*?)</tr>', page, re.S).group(1)
+    return [text(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+
+
+def block(page: str, testid: str, end: str = "</(?:p|li)>") -> str:
+    return text(re.search(rf'data-testid="{testid}"[^>]*>(.*?){end}', page, re.S).group(1))
+
+
+def card(page: str, testid: str) -> str:
+    return block(page, testid, "</div></div></div>")
+
+
+@pytest.fixture
+def example(executive):
+    round_, _marketing, _it = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS, title="Spring round")
+    return round_
+
+
+def test_every_figure_of_the_hand_computed_example(client, executive, example):
+    client.force_login(executive)
+    page = client.get(reverse("alignment:round", args=[example.pk])).content.decode()
+    for position, (key, (marketing, it, overall, gap)) in enumerate(EXPECTED_ROWS.items(), start=1):
+        row = cells(page, f"dimension-{key}")
+        big = " (gap of 1 level or more)" if "⚠" in gap else ""
+        assert row[1:] == [marketing, it, overall, gap + big], key
+        assert row[0].startswith(f"{position}. ")
+    assert card(page, "overall") == "Overall level 2.93 of 5 Working together"
+    assert card(page, "marketing-overall") == "Marketing side's view (4 respondents) 2.91"
+    assert card(page, "it-overall") == "IT side's view (3 respondents) 2.96 Perception gap: -0.05 (Marketing minus IT)"
+    assert "4 on the Marketing side, 3 in IT" in text(page)
+
+
+def test_big_gaps_are_highlighted_and_named(client, executive, example):
+    client.force_login(executive)
+    page = client.get(reverse("alignment:round", args=[example.pk])).content.decode()
+    assert re.search(r'<tr class="table-warning" data-testid="dimension-communication"', page)
+    assert re.search(r'<tr class="table-warning" data-testid="dimension-strategy"', page)
+    assert page.count('class="table-warning"') == 2
+    summary = text(re.search(r'data-testid="gap-summary">(.*?)</p>', page, re.S).group(1))
+    assert "on 2 dimensions" in summary
+    assert "Communication lines and liaisons (Marketing sees it 2.00 higher)" in summary
+    assert "IT involved from strategy on (IT sees it 2.00 higher)" in summary
+
+
+def test_weakest_dimensions_come_with_guidance(client, executive, example):
+    client.force_login(executive)
+    response = client.get(reverse("alignment:round", args=[example.pk]))
+    weakest = response.context["results"].weakest
+    assert [d.dimension.key for d in weakest] == ["selection", "testing", "strategy"]
+    page = response.content.decode()
+    assert "Test-drive tools together" in block(page, "weak-selection")
+    assert "(2.29)" in block(page, "weak-selection")
+    assert "Bring IT in at strategy" in block(page, "weak-strategy")
+
+
+def test_csv_export_has_the_same_figures(client, executive, example):
+    client.force_login(executive)
+    response = client.get(reverse("alignment:export", args=[example.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1] == ["Communication lines and liaisons", "4.00", "4", "2.00", "3", "3.14", "7", "+2.00"]
+    assert rows[4] == ["Joint technology selection", "2.00", "4", "2.67", "3", "2.29", "7", "-0.67"]
+    assert rows[-1] == ["All dimensions", "2.91", "4", "2.96", "3", "2.93", "7", "-0.05"]
+    assert len(rows) == 10
+
+
+def test_two_it_respondents_hide_it_and_the_overall_figure_everywhere(client, executive, admin_user):
+    """Marketing 4 people, IT 2: overall × 6 − Marketing's total would reveal the two IT answers."""
+    round_, _m, it_people = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS[:2])
+    client.force_login(executive)
+    page = client.get(reverse("alignment:round", args=[round_.pk])).content.decode()
+    assert cells(page, "dimension-communication")[1:] == ["4.00", "not enough responses", "not enough responses", "—"]
+    assert card(page, "overall") == "Overall level not enough responses"
+    assert card(page, "it-overall") == "IT side's view (2 respondents) not enough responses"
+    assert "gap-summary" not in page and "Comments" not in page and "weak-" not in page
+    chart = re.search(r'id="alignment-data"[^>]*>(.*?)</script>', page, re.S).group(1)
+    assert '"it": [null, null, null, null, null, null, null, null]' in chart
+    rows = list(csv.reader(io.StringIO(client.get(reverse("alignment:export", args=[round_.pk])).content.decode())))
+    assert rows[1] == [
+        "Communication lines and liaisons",
+        "4.00",
+        "4",
+        "not enough responses",
+        "2",
+        "not enough responses",
+        "6",
+        "not enough responses",
+    ]
+    client.force_login(admin_user)
+    admin_page = client.get(reverse("admin:alignment_roundinvitation_changelist")).content.decode()
+    assert it_people[0].display_name in admin_page  # who responded ...
+    assert "Answered at" in text(admin_page) and "Side" not in text(admin_page)  # ... never what or which side
+
+
+def test_one_person_on_no_side_hides_the_overall_figure(executive):
+    round_, _m, _it = answered_round(executive, MARKETING_ANSWERS[:3], IT_ANSWERS, other=[[5] * 8])
+    results = round_results(round_, viewer=executive)
+    assert results.figures.marketing == pytest.approx(69 / 24)  # 24 + 23 + 22
+    assert results.figures.it == pytest.approx(71 / 24)
+    assert results.figures.overall is None  # overall − both sides would give the one "Other" answer
+
+
+@pytest.mark.parametrize(
+    ("marketing", "it", "other", "shown"),
+    [
+        (Group(12, 4, 4), Group(6, 3, 3), Group(), ("marketing", "it", "overall")),
+        (Group(12, 4, 4), Group(4, 2, 2), Group(), ("marketing",)),
+        (Group(6, 2, 2), Group(4, 2, 2), Group(), ("overall",)),  # 4 people, neither side shown: nothing derivable
+        (Group(9, 3, 3), Group(9, 3, 3), Group(5, 1, 1), ("marketing", "it")),
+        (Group(9, 3, 3), Group(9, 3, 3), Group(15, 3, 3), ("marketing", "it", "overall")),
+        (Group(2, 1, 1), Group(2, 1, 1), Group(), ()),
+    ],
+)
+def test_anonymity_rule(marketing, it, other, shown):
+    figures = disclose({"marketing": marketing, "it": it, "": other})
+    assert {name for name in ("marketing", "it", "overall") if getattr(figures, name) is not None} == set(shown)
+    assert (figures.gap is not None) == ({"marketing", "it"} <= set(shown))
+
+
+def test_open_round_shows_no_figures_only_how_many_answered(client, executive):
+    round_, _m, _it = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS, closed=False)
+    client.force_login(executive)
+    response = client.get(reverse("alignment:round", args=[round_.pk]))
+    page = text(response.content.decode())
+    assert "7 of 7 invited have answered." in page
+    assert "4.00" not in page and "results" not in response.context
+    assert client.get(reverse("alignment:export", args=[round_.pk])).status_code == 302
+
+
+def test_round_with_no_answers_shows_an_empty_state(client, executive):
+    invitees = people("marketing", 1) + people("it", 1)
+    round_ = round_open(actor=executive, title="Quiet", closes_on=timezone.localdate(), invitees=invitees)
+    close(round_)
+    client.force_login(executive)
+    response = client.get(reverse("alignment:round", args=[round_.pk]))
+    assert response.status_code == 200
+    assert "Nobody answered this round." in response.content.decode()
+    assert "2 people were invited" in text(response.content.decode())
+    assert client.get(reverse("alignment:export", args=[round_.pk])).status_code == 200
+
+
+def test_comments_are_shown_sorted_without_side_or_level(client, executive):
+    m, it = people("marketing", 3), people("it", 3)
+    round_ = round_open(actor=executive, title="C", closes_on=timezone.localdate(), invitees=m + it)
+    for i, person in enumerate(m + it):
+        answer(round_, person, [3] * 8, {"vision": f"{'zyx'[i % 3]} note {i}"} if i in (0, 4) else {})
+    close(round_)
+    client.force_login(executive)
+    page = text(client.get(reverse("alignment:round", args=[round_.pk])).content.decode())
+    assert "Shared vision and roadmap y note 4 z note 0" in page
