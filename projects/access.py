@@ -146,3 +146,8 @@ def get_step_or_404(project: Project, number: int) -> LifecycleStep:
 def pickable_people() -> QuerySet[User]:
     """People who may be picked in any people dropdown: active users, by name."""
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+def can_release_reminder_run(user: User) -> bool:
+    """Only an administrator lets a held reminder run go ahead."""
+    return is_administrator(user)
