@@ -1,6 +1,6 @@
 # Tandem: two commands do all set-up on a fresh machine.
 #   make run   venv, install, migrate, demo data, then web + Celery worker + beat
-#   make test  venv, install, ruff, the whole test suite
+#   make test  venv, install, ruff, import contracts (.importlinter), the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -35,6 +35,7 @@ run: install
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=true $(BIN)/python manage.py check
 	$(BIN)/pytest
@@ -42,6 +43,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -18,6 +18,19 @@ from raci.models import RaciAssignment, Role
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_configure(config):
+    """The suite runs with governance.settings_test (pytest.ini), never by accident
+    with production settings: a DJANGO_SETTINGS_MODULE in the environment beats
+    pytest.ini, so say so plainly instead of testing the wrong thing."""
+    from django.conf import settings
+
+    if not getattr(settings, "TESTING", False):
+        raise pytest.UsageError(
+            f"The tests need DJANGO_SETTINGS_MODULE=governance.settings_test (pytest.ini), "
+            f"not {settings.SETTINGS_MODULE!r}: unset DJANGO_SETTINGS_MODULE or pass --ds."
+        )
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User

@@ -163,12 +163,15 @@ class RoundAnswer(models.Model):
 
 class RoundSummary(models.Model):
     """A closed round's answers summed per side, kept so that portfolio reads need
-    not aggregate every answer of every round. A round accepts no answer once
-    closed, so the sums stay true while ``closes_at`` is the one they were
-    computed for; an administrator who moves the closing date makes it stale,
-    and the next read computes it again. Never shown as it is (a side's sum
-    with one respondent is that person's answers): every read goes through
-    ``alignment.selectors.disclose``, and it has no admin page."""
+    not aggregate every answer of every round. Written only by
+    ``alignment.summaries`` (when the round closes, and by the beat task or
+    ``manage.py refresh_round_summaries`` for rounds that closed by time passing),
+    recomputed in the same transaction when an answer or invitation is deleted.
+    Valid while ``closes_at`` is the round's: an administrator who moves the
+    closing date makes it stale, and reads compute the sums instead (never
+    storing them). Never shown as it is (a side's sum with one respondent is that
+    person's answers): every read goes through ``alignment.anonymity.disclose``,
+    and it has no admin page."""
 
     round = models.OneToOneField(AlignmentRound, on_delete=models.CASCADE, related_name="summary")
     closes_at = models.DateTimeField(help_text="The round's closing time these sums were computed for.")

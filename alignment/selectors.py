@@ -1,27 +1,13 @@
-"""Alignment self-assessments: the reads, and the anonymity rule they all obey.
+"""Alignment self-assessments: the reads. Reads never write.
 
-Anonymity (every page, export and admin view goes through ``disclose``):
+What may be shown is decided by the anonymity rule, ``alignment.anonymity``
+(``disclose``), which every page, export and portfolio figure goes through.
 
-1. Figures appear only once a round has closed. While it is open, answers
-   arrive and change one at a time, so watching a mean move would reveal the
-   answer that moved it.
-2. A side's figure (Marketing side, IT side) is shown only when at least
-   ``MIN_RESPONDENTS`` (3) people on that side answered; otherwise it reads
-   "not enough responses".
-3. The overall figure covers everyone who answered, including people on no
-   side. It is shown only when at least 3 people answered in total **and** the
-   people not covered by a shown side number 0 or at least 3. Otherwise
-   ``overall × everyone − shown side totals`` would give the total of one or
-   two people (e.g. 4 Marketing and 2 IT respondents: the overall mean and the
-   Marketing mean together reveal the two IT answers' sum, so both are hidden).
-4. The perception gap is shown only when both sides are shown.
-5. The same rule applies per dimension and per round of the trend. Comparison
-   with other projects uses only their disclosed overall means, and only when
-   at least ``MIN_PROJECTS`` (3) other projects have one, as quartiles.
-6. Comments are shown without level or side, sorted alphabetically, and only
-   when the round's overall figure is shown.
-
-Who answered (not what) is visible to the round's opener and to administrators.
+A closed round's answers summed per side are stored as its ``RoundSummary``
+by the writes (``alignment.summaries``: when a round is closed, and by the
+beat task and ``manage.py refresh_round_summaries`` for rounds that closed by
+time passing). The portfolio reads a summary where one is valid and otherwise
+computes the same sums from the answers, without storing them.
 """
 
 import statistics
@@ -31,88 +17,21 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from alignment.models import (
-    AlignmentRound,
-    RoundAnswer,
-    RoundDimension,
-    RoundInvitation,
-    RoundSummary,
-    alignment_level_name,
+from alignment.anonymity import (  # noqa: F401  (MIN_RESPONDENTS, OTHER: named here by pages and tests)
+    MIN_PROJECTS,
+    MIN_RESPONDENTS,
+    OTHER,
+    Disclosed,
+    Group,
+    comments_shown,
+    comparison_shown,
+    disclose,
 )
-from governance.models import Side, User
-from projects.access import get_project_or_404, sees_everything, visible_projects
+from alignment.models import AlignmentRound, RoundAnswer, RoundDimension, RoundInvitation
+from governance.models import User
+from projects.access import NotVisible, can_see_round, is_active_user, sees_everything, visible_projects
 
-MIN_RESPONDENTS = 3
-MIN_PROJECTS = 3
-BIG_GAP = 1.0
 WEAKEST_COUNT = 3
-OTHER = ""  # the snapshot side of someone on no side
-
-
-# --- Anonymity -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Group:
-    """Answers of one side (or of people on no side): their sum, count and respondents."""
-
-    total: int = 0
-    answers: int = 0
-    respondents: int = 0
-
-
-@dataclass(frozen=True)
-class Disclosed:
-    marketing: float | None
-    it: float | None
-    overall: float | None
-    marketing_n: int
-    it_n: int
-    overall_n: int
-
-    @property
-    def gap(self) -> float | None:
-        """Marketing's view minus IT's: positive when Marketing sees it rosier."""
-        if self.marketing is None or self.it is None:
-            return None
-        return self.marketing - self.it
-
-    @property
-    def big_gap(self) -> bool:
-        return self.gap is not None and abs(self.gap) >= BIG_GAP
-
-    @property
-    def overall_level(self) -> str:
-        return alignment_level_name(self.overall)
-
-
-def disclose(groups: dict[str, Group]) -> Disclosed:
-    """The figures that may be shown for these groups (module docstring, rules 2–4)."""
-    marketing = groups.get(Side.MARKETING, Group())
-    it = groups.get(Side.IT, Group())
-    everyone = Group(
-        total=sum(g.total for g in groups.values()),
-        answers=sum(g.answers for g in groups.values()),
-        respondents=sum(g.respondents for g in groups.values()),
-    )
-
-    def mean(group: Group) -> float:
-        return group.total / group.answers
-
-    show_marketing = marketing.respondents >= MIN_RESPONDENTS
-    show_it = it.respondents >= MIN_RESPONDENTS
-    uncovered = (
-        everyone.respondents - (marketing.respondents if show_marketing else 0) - (it.respondents if show_it else 0)
-    )
-    show_overall = everyone.respondents >= MIN_RESPONDENTS and (uncovered == 0 or uncovered >= MIN_RESPONDENTS)
-    return Disclosed(
-        marketing=mean(marketing) if show_marketing else None,
-        it=mean(it) if show_it else None,
-        overall=mean(everyone) if show_overall else None,
-        marketing_n=marketing.respondents,
-        it_n=it.respondents,
-        overall_n=everyone.respondents,
-    )
 
 
 # --- Who may see what ----------------------------------------------------------------
@@ -121,17 +40,16 @@ def disclose(groups: dict[str, Group]) -> Disclosed:
 def round_for(user: User, pk: int) -> tuple[AlignmentRound, RoundInvitation | None]:
     """The round ``pk`` and ``user``'s invitation to it, or 404 when ``user`` may not see it.
 
-    A project round exists for whoever may view the project (``projects.access``);
-    an organization round for executives, administrators, its opener and its invitees.
+    A project round exists for whoever may view the project; an organization
+    round for executives, administrators, its opener and its invitees
+    (``projects.access.can_see_round``).
     """
     round_ = AlignmentRound.objects.select_related("project", "opened_by").filter(pk=pk).first()
     if round_ is None:
         raise Http404("No such round.")
     invitation = RoundInvitation.objects.filter(round=round_, user=user).first()
-    if round_.project_id is not None:
-        get_project_or_404(user, round_.project.slug)
-    elif not (sees_everything(user) or round_.opened_by_id == user.pk or invitation is not None):
-        raise Http404("No such round.")
+    if not can_see_round(user, round_.project, opened_by_id=round_.opened_by_id, invited=invitation is not None):
+        raise NotVisible("No such round.")
     return round_, invitation
 
 
@@ -139,6 +57,8 @@ def rounds_visible_to(user: User) -> QuerySet[AlignmentRound]:
     """Rounds ``user`` may open (same rule as ``round_for``), with answered/invited counts."""
     if sees_everything(user):
         organization = Q(project__isnull=True)
+    elif not is_active_user(user):
+        organization = Q(pk__in=[])
     else:
         invited = RoundInvitation.objects.filter(round=OuterRef("pk"), user=user)
         organization = Q(project__isnull=True) & (Q(opened_by=user) | Exists(invited))
@@ -264,6 +184,13 @@ def _sums(answers: QuerySet[RoundAnswer], *keys: str) -> dict[tuple, dict[str, G
     return _groups(rows, keys)
 
 
+def round_sums(round_ids) -> dict[int, dict[str, Group]]:
+    """Per round id, its answers summed per side: what a round's page discloses
+    as its overall figures, and what its ``RoundSummary`` stores (one query)."""
+    sums = _sums(RoundAnswer.objects.filter(invitation__round_id__in=list(round_ids)), "invitation__round_id")
+    return {round_id: groups for (round_id,), groups in sums.items()}
+
+
 def round_results(round_: AlignmentRound, *, viewer: User) -> RoundResults:
     """Every figure of a round's results page, in a fixed number of queries.
 
@@ -276,23 +203,11 @@ def round_results(round_: AlignmentRound, *, viewer: User) -> RoundResults:
     )
     dimensions = list(RoundDimension.objects.filter(round=round_))
     by_dimension = _sums(RoundAnswer.objects.filter(invitation__round=round_), "dimension_id")
-    # The round as a whole, by side, summed from the per-dimension sums.
-    whole: dict[str, Group] = {}
-    for groups in by_dimension.values():
-        for side, g in groups.items():
-            group = whole.get(side, Group())
-            whole[side] = Group(group.total + g.total, group.answers + g.answers, 0)
-    respondents_by_side = dict(
-        RoundInvitation.objects.filter(round=round_, answered_at__isnull=False)
-        .values_list("side")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    whole = {side: Group(g.total, g.answers, respondents_by_side.get(side, 0)) for side, g in whole.items()}
-    figures = disclose(whole)
+    # The round as a whole: the very sums its stored summary holds, so the portfolio agrees.
+    figures = disclose(round_sums([round_.pk]).get(round_.pk, {}))
 
     comments: dict[int, list[str]] = {}
-    if figures.overall is not None:
+    if comments_shown(figures):
         for dimension_id, comment in (
             RoundAnswer.objects.filter(invitation__round=round_)
             .exclude(comment="")
@@ -318,10 +233,12 @@ def results_visible_rounds(user: User, project_id: int | None) -> QuerySet[Align
     """Closed rounds of one scope (the organization, or one project) whose results ``user`` may see."""
     rounds = AlignmentRound.objects.closed()
     if project_id is not None:
-        return rounds.filter(project_id=project_id)  # the caller checked the project is visible
+        return rounds.filter(project_id=project_id, project__in=visible_projects(user))
     rounds = rounds.filter(project__isnull=True)
     if sees_everything(user):
         return rounds
+    if not is_active_user(user):
+        return rounds.none()
     invited = RoundInvitation.objects.filter(round=OuterRef("pk"), user=user)
     return rounds.filter(Q(opened_by=user) | Exists(invited))
 
@@ -348,7 +265,7 @@ def project_comparison(round_: AlignmentRound, figures: Disclosed) -> Comparison
             latest[project_id] = (closes_at, round_id, overall)
     values = sorted(v[2] for v in latest.values())
     comparison = Comparison(this=figures.overall, projects=len(values))
-    if len(values) >= MIN_PROJECTS:
+    if comparison_shown(len(values)):
         q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
         comparison.lower_quartile, comparison.median, comparison.upper_quartile = q1, median, q3
     return comparison
@@ -365,46 +282,34 @@ class LatestAlignment:
     figures: Disclosed
 
 
-def _summaries(rounds: list[dict]) -> dict[int, dict[str, Group]]:
-    """Per round id, its answers summed per side: read from ``RoundSummary`` where it
-    is current, computed (one aggregate query) and stored for the others."""
+def stored_or_computed(rounds: list[dict]) -> dict[int, dict[str, Group]]:
+    """Per round id (rows with ``pk``, ``closes_at``, ``summary__closes_at`` and
+    ``summary__groups``), its answers summed per side: read from its ``RoundSummary``
+    where one is valid (stored for the round's current closing time), computed
+    from the answers for the others (one aggregate query). Never writes."""
     groups: dict[int, dict[str, Group]] = {}
     missing = []
     for r in rounds:
         if r["summary__closes_at"] is not None and r["summary__closes_at"] == r["closes_at"]:
             groups[r["pk"]] = {side: Group(*sums) for side, sums in r["summary__groups"].items()}
         else:
-            missing.append(r)
+            missing.append(r["pk"])
     if missing:
-        computed = _sums(
-            RoundAnswer.objects.filter(invitation__round__in=[r["pk"] for r in missing]), "invitation__round_id"
-        )
-        summaries = []
-        for r in missing:
-            round_groups = computed.get((r["pk"],), {})
-            groups[r["pk"]] = round_groups
-            summaries.append(
-                RoundSummary(
-                    round_id=r["pk"],
-                    closes_at=r["closes_at"],
-                    groups={side: [g.total, g.answers, g.respondents] for side, g in round_groups.items()},
-                )
-            )
-        RoundSummary.objects.bulk_create(
-            summaries, update_conflicts=True, unique_fields=["round"], update_fields=["closes_at", "groups"]
-        )
+        computed = round_sums(missing)
+        groups.update({pk: computed.get(pk, {}) for pk in missing})
     return groups
 
 
 def _latest(rounds: QuerySet[AlignmentRound]) -> dict:
     """By scope (project id, or None for the organization): its latest closed round
-    that has answers, with the figures that may be shown (two queries at most)."""
+    that has answers, with the figures that may be shown (one query where every
+    closed round has a valid summary, two otherwise; never a write)."""
     rows = list(
         rounds.closed()
         .order_by("closes_at", "pk")
         .values("pk", "project_id", "title", "closes_at", "summary__closes_at", "summary__groups")
     )
-    groups = _summaries(rows)
+    groups = stored_or_computed(rows)
     latest: dict = {}
     for r in rows:  # oldest first: a later round with answers replaces an earlier one
         if groups[r["pk"]]:

@@ -1,24 +1,27 @@
 """Alignment self-assessments: the writes.
 
-Rules:
+Rules (who may do what is decided by ``projects.access`` and checked first):
 * a round is opened by an executive, an administrator, or, for a project round,
-  someone who manages that project (``projects.access.can_manage``);
+  someone who manages that project (``access.can_open_round``); it is closed
+  early by those or by whoever opened it (``access.can_close_round``);
 * it invites people from both sides; a project round invites only the
   project's members (answering one is a member's action, ``Action.PARTICIPATE``);
 * it copies the active questionnaire, so later edits never change what its
   respondents saw;
 * an invitee answers every dimension once (one row per dimension, a database
-  constraint) and may change their answers until the round closes; after it
-  closes, or without an invitation, nothing is written.
+  constraint) and may change their answers until the round closes
+  (``access.can_answer_round``); after it closes, or without an invitation,
+  nothing is written.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from alignment import summaries
 from alignment.models import (
     ALIGNMENT_LEVEL_MAX,
     ALIGNMENT_LEVEL_MIN,
@@ -29,19 +32,8 @@ from alignment.models import (
     RoundInvitation,
 )
 from governance.models import Side, User
-from projects.access import can_manage, member_ids, sees_everything
+from projects import access
 from projects.models import Project
-
-
-def may_open_round(user: User, project: Project | None) -> bool:
-    """Executives and administrators open any round; a project's managers open its rounds."""
-    if project is None:
-        return sees_everything(user)
-    return can_manage(user, project)
-
-
-def may_close_round(user: User, round_: AlignmentRound) -> bool:
-    return round_.opened_by_id == user.pk or may_open_round(user, round_.project)
 
 
 def end_of_day(day: date) -> datetime:
@@ -52,9 +44,17 @@ def end_of_day(day: date) -> datetime:
 def round_open(
     *, actor: User, title: str, closes_on: date, invitees: list[User], project: Project | None = None
 ) -> AlignmentRound:
-    """Open a round with a copy of the active questionnaire and invite ``invitees``."""
-    if not may_open_round(actor, project):
-        raise PermissionDenied("Only executives, administrators and the project's managers open alignment rounds.")
+    """Open a round with a copy of the active questionnaire and invite ``invitees``.
+
+    Who: executives and administrators; for a project round also the project's
+    managers (``access.can_open_round``).
+    """
+    access.require(
+        actor,
+        project,
+        access.can_open_round(actor, project),
+        "Only executives, administrators and the project's managers open alignment rounds.",
+    )
     errors = []
     if closes_on < timezone.localdate():
         errors.append("The closing date cannot be in the past.")
@@ -62,7 +62,7 @@ def round_open(
     if not ({Side.MARKETING, Side.IT} <= sides):
         errors.append("Invite people from both sides: at least one on the Marketing side and one in IT.")
     if project is not None:
-        members = member_ids(project)
+        members = access.member_ids(project)
         strangers = [p.display_name for p in invitees if p.pk not in members]
         if strangers:
             errors.append(f"Only the project's members can answer a project round: {', '.join(strangers)}.")
@@ -96,17 +96,24 @@ def round_open(
 
 
 def round_close(*, actor: User, round_: AlignmentRound) -> AlignmentRound:
-    """Close a round now: no more answers, and its results appear."""
-    if not may_close_round(actor, round_):
-        raise PermissionDenied(
-            "Only whoever opened the round, executives, administrators or the project's managers close it."
-        )
+    """Close a round now: no more answers, and its results appear.
+
+    Who: whoever opened it, or anyone who may open such a round (``access.can_close_round``).
+    """
+    access.require(
+        actor,
+        round_.project,
+        access.can_close_round(actor, round_.project, opened_by_id=round_.opened_by_id),
+        "Only whoever opened the round, executives, administrators or the project's managers close it.",
+    )
     with transaction.atomic():
         now = timezone.now()
         updated = AlignmentRound.objects.filter(pk=round_.pk, closes_at__gt=now).update(closes_at=now)
         if not updated:
             raise ValidationError("This round is already closed.")
         round_.closes_at = now
+        # Its sums are final now: stored with the close, so no read has to write them.
+        summaries.store([round_.pk])
     return round_
 
 
@@ -126,7 +133,17 @@ def answers_submit(*, actor: User, round_: AlignmentRound, answers: dict[int, tu
     Refused, writing nothing, when the actor was not invited, the round has
     closed, or a dimension is missing or out of the scale. Resubmitting the
     same answers changes nothing; changed answers replace the earlier ones.
+
+    Who: the round's invitees; for a project round only while they are members
+    of the project (``access.can_answer_round``).
     """
+    invited = RoundInvitation.objects.filter(round=round_, user=actor).exists()
+    access.require(
+        actor,
+        round_.project,
+        access.can_answer_round(actor, round_.project, invited=invited),
+        "You were not invited to this round, or may no longer answer it, so your answers were not recorded.",
+    )
     with transaction.atomic():
         invitation = RoundInvitation.objects.select_for_update().filter(round=round_, user=actor).first()
         if invitation is None:

@@ -18,8 +18,8 @@ from alignment import selectors
 from alignment.exports import results_csv
 from alignment.forms import AnswerForm, RoundOpenForm
 from alignment.models import RoundDimension
-from alignment.services import answers_submit, may_close_round, may_open_round, round_close, round_open
-from projects.access import Action, can_manage, get_project_or_404, sees_everything
+from alignment.services import answers_submit, round_close, round_open
+from projects.access import Action, can_close_round, can_open_round, get_project_or_404
 
 
 @require_GET
@@ -28,7 +28,7 @@ def index(request):
     context = {
         "invitations": selectors.open_invitations(request.user),
         "rounds": rounds,
-        "can_open": sees_everything(request.user),
+        "can_open": can_open_round(request.user, None),
     }
     return render(request, "alignment/index.html", context)
 
@@ -55,7 +55,7 @@ def _open_round(request, project=None):
 
 @require_http_methods(["GET", "POST"])
 def round_new(request):
-    if not may_open_round(request.user, None):
+    if not can_open_round(request.user, None):
         raise PermissionDenied("Only executives and administrators open a round for the whole organization.")
     return _open_round(request)
 
@@ -64,7 +64,7 @@ def round_new(request):
 def project_rounds(request, slug):
     project = get_project_or_404(request.user, slug, Action.VIEW)
     rounds = selectors.rounds_visible_to(request.user).filter(project=project).order_by("-closes_at", "-pk")
-    context = {"project": project, "rounds": rounds, "can_open": can_manage(request.user, project)}
+    context = {"project": project, "rounds": rounds, "can_open": can_open_round(request.user, project)}
     return render(request, "alignment/project_rounds.html", context)
 
 
@@ -81,7 +81,7 @@ def round_detail(request, pk):
         "round": round_,
         "project": round_.project,
         "invitation": invitation,
-        "can_close": round_.is_open and may_close_round(request.user, round_),
+        "can_close": round_.is_open and can_close_round(request.user, round_.project, opened_by_id=round_.opened_by_id),
         "min_respondents": selectors.MIN_RESPONDENTS,
     }
     if round_.is_open:

@@ -48,6 +48,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from alignment import summaries  # noqa: E402
 from alignment.defaults import ensure_default_questionnaire  # noqa: E402
 from alignment.models import (  # noqa: E402
     AlignmentRound,
@@ -264,7 +265,8 @@ def _scorecards(rng, projects, marketing, it, now) -> None:
 
 def _alignment(rng, projects, cmo, marketing, it, now) -> None:
     """One closed round for about a third of the projects, and one for the whole organization:
-    the default dimensions copied, 3–4 respondents per side, every dimension answered."""
+    the default dimensions copied, 3–4 respondents per side, every dimension answered, the
+    rounds' summaries stored."""
     ensure_default_questionnaire()
     dimensions = list(Dimension.objects.filter(is_active=True).prefetch_related("levels"))
     scopes = [p for p in projects if rng.random() < 1 / 3] + [None]
@@ -309,6 +311,8 @@ def _alignment(rng, projects, cmo, marketing, it, now) -> None:
         ],
         batch_size=BATCH,
     )
+    # The rounds closed "by time passing": store their summaries as beat's store_round_summaries does.
+    summaries.store_missing()
 
 
 def build(projects: int) -> User:
@@ -381,7 +385,8 @@ def measure(projects: int, profile: bool = False) -> dict:
         "rounds": AlignmentRound.objects.count(),
         "answers": RoundAnswer.objects.count(),
     }
-    with override_settings(ROOT_URLCONF=__name__):
+    # The test client asks for "testserver", a host the settings allow only to the test suite.
+    with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
         client = Client()
         client.force_login(cmo)
         dashboard_url, bare_url = reverse("portfolio"), reverse("bench_bare")
@@ -412,7 +417,7 @@ def measure(projects: int, profile: bool = False) -> dict:
 
 def _print_profile(profiler: cProfile.Profile, limit: int = 15) -> None:
     """The project's own functions by cumulative time, then every function by its own time."""
-    own_code = rf"^{re.escape(str(ROOT))}/(governance|projects|raci|scorecards)/"
+    own_code = rf"^{re.escape(str(ROOT))}/(common|governance|projects|raci|scorecards|alignment|overview)/"
     for title, order, restrictions in (
         ("the project's code, by cumulative time", "cumulative", (own_code, limit)),
         ("everything, by own time", "tottime", (limit,)),

@@ -34,7 +34,7 @@ from governance.models import Department, User  # noqa: E402
 from projects.lifecycle import LIFECYCLE  # noqa: E402
 from projects.models import LifecycleStep, Project, StepStatus  # noqa: E402
 from raci.models import RaciAssignment, Reminder, Role  # noqa: E402
-from raci.reminders import sweep  # noqa: E402
+from raci.reminder_sweep import sweep  # noqa: E402
 
 COUNT_SQL = """
 SELECT COUNT(*) FROM projects_lifecyclestep s

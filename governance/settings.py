@@ -5,6 +5,10 @@ filesystem transport under ``var/``, e-mail written to files under ``var/mail``.
 ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL`` (Redis) select the
 production stack. A value that cannot be parsed stops start-up with a message
 naming the variable, rather than being silently replaced by a default.
+
+This module is what every process runs with, whatever it has imported: it knows
+nothing of tests. The test suite runs with ``governance.settings_test`` (named
+in pytest.ini), which imports this module and loosens what tests need.
 """
 
 import os
@@ -16,10 +20,6 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TANDEM_VAR_DIR", BASE_DIR / "var"))
-
-# pytest imports this module with no deployment around it; it is the one
-# caller allowed a throw-away secret and plain-HTTP test requests.
-TESTING = "pytest" in sys.modules
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
@@ -75,7 +75,7 @@ def keyless_command(argv: list[str]) -> bool:
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if SECRET_KEY is None:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "django-insecure-local-development-only-never-in-production"
     elif keyless_command(sys.argv):
         import secrets
@@ -87,9 +87,7 @@ if SECRET_KEY is None:
             'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
         )
 
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if (DEBUG or TESTING) else []
-)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("TANDEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -208,7 +206,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -218,7 +216,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security (secure unless DEBUG is on) ------------------------------------------
-SECURE = not DEBUG and not TESTING
+SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", SECURE)
@@ -290,12 +288,20 @@ TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS = env_int(
     "TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=1
 )
 TANDEM_REMINDER_FROM_EMAIL = env_str("TANDEM_REMINDER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# How often beat stores the summaries of alignment rounds that closed by time passing.
+TANDEM_ROUND_SUMMARY_MINUTES = env_int("TANDEM_ROUND_SUMMARY_MINUTES", 15, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "sweep-unowned-steps": {
         "task": "raci.tasks.sweep_unowned_steps",
         "schedule": TANDEM_REMINDER_SWEEP_MINUTES * 60.0,
         # A sweep that could not start within one interval is superseded by the next.
         "options": {"expires": TANDEM_REMINDER_SWEEP_MINUTES * 60.0},
+    },
+    # Rounds that close by time passing get their stored summary (alignment.summaries).
+    "store-round-summaries": {
+        "task": "alignment.tasks.store_round_summaries",
+        "schedule": TANDEM_ROUND_SUMMARY_MINUTES * 60.0,
+        "options": {"expires": TANDEM_ROUND_SUMMARY_MINUTES * 60.0},
     },
 }
 
@@ -317,11 +323,3 @@ if not EMAIL_HOST:
 if CELERY_BROKER_URL == "filesystem://":
     for _folder in ("celery/queue", "celery/processed", "celery/control"):
         (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
-
-if TESTING:
-    # Tests (including the live server of browser tests) serve static files
-    # straight from static/, with no collectstatic step.
-    WHITENOISE_USE_FINDERS = True
-    WHITENOISE_AUTOREFRESH = True
-    # Hashing test passwords slowly only slows the suite down.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,9 @@
-"""The portfolio dashboard and the lists its tiles link to (site half of governance)."""
+"""The portfolio dashboard's pages: the dashboard, its download and the lists its tiles link to.
+
+The rows come from ``overview.portfolio``, are narrowed by ``overview.filtering``
+and ordered by ``overview.sorting``; ``overview.tiles`` sums them up and
+``overview.exports`` turns them into a table.
+"""
 
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -7,8 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from common import tabular
-from overview import dashboard
+from overview import exports, filtering, sorting, tiles
 from overview.forms import PortfolioFilterForm
+from overview.portfolio import fill_cells, portfolio_rows
 from projects.access import visible_projects
 from projects.models import ProjectStatus
 from raci import selectors as raci_selectors
@@ -33,19 +39,19 @@ def _query(params, **changes) -> str:
 def _columns(params, sort_key: str, descending: bool) -> list[dict]:
     """Sortable column headers in the table's order (project, status, the ten
     steps, then the figures): a link that sorts by it (again: the other way)."""
-    keys = [k for k in dashboard.SORTS if k not in dashboard.STEP_SORTS and k != "attention"]
-    keys = keys[:2] + list(dashboard.STEP_SORTS) + keys[2:]
+    keys = [k for k in sorting.SORTS if k not in sorting.STEP_SORTS and k != "attention"]
+    keys = keys[:2] + list(sorting.STEP_SORTS) + keys[2:]
     columns = []
     for key in keys:
         active = key == sort_key
         # A first click sorts names A→Z and figures highest first.
         next_descending = not descending if active else key not in ("name", "status", "step")
-        title = dashboard.SORTS[key][0]
+        title = sorting.SORTS[key][0]
         columns.append(
             {
                 "key": key,
-                "step": key in dashboard.STEP_SORTS,
-                "label": key[1:] if key in dashboard.STEP_SORTS else title,  # a step's head shows its number
+                "step": key in sorting.STEP_SORTS,
+                "label": key[1:] if key in sorting.STEP_SORTS else title,  # a step's head shows its number
                 "title": title,
                 "url": "?" + _query(params, sort=("-" if next_descending else "") + key, page=None),
                 "aria_sort": ("descending" if descending else "ascending") if active else None,
@@ -63,7 +69,7 @@ def _described(form: PortfolioFilterForm, filters: dict, sort_key: str, descendi
             words.append(str(field.label))
         else:
             words.append(f"{field.label}: {dict(field.field.choices).get(value, value)}")
-    label = dashboard.SORTS[sort_key][0]
+    label = sorting.SORTS[sort_key][0]
     if sort_key == "attention":
         words.append("most reasons for attention first" if descending else "fewest reasons for attention first")
     else:
@@ -73,14 +79,14 @@ def _described(form: PortfolioFilterForm, filters: dict, sort_key: str, descendi
 
 def _shown(request):
     """Every visible row, the filter form, the valid filters, the order, and the rows they select."""
-    rows = dashboard.portfolio_rows(request.user)
-    form = PortfolioFilterForm(request.GET, sponsors=dashboard.sponsors(rows))
+    rows = portfolio_rows(request.user)
+    form = PortfolioFilterForm(request.GET, sponsors=filtering.sponsors(rows))
     filters = form.filters()
-    sort_key, descending = dashboard.parse_sort(request.GET.get("sort"))
-    selected = dashboard.filter_rows(request.user, rows, **filters)
-    if sort_key in dashboard.STEP_SORTS:
-        dashboard.fill_cells(selected)  # sorting by a step needs every row's steps
-    shown = dashboard.sort_rows(selected, sort_key, descending)
+    sort_key, descending = sorting.parse_sort(request.GET.get("sort"))
+    selected = filtering.filter_rows(request.user, rows, **filters)
+    if sort_key in sorting.STEP_SORTS:
+        fill_cells(selected)  # sorting by a step needs every row's steps
+    shown = sorting.sort_rows(selected, sort_key, descending)
     return rows, form, filters, sort_key, descending, shown
 
 
@@ -88,7 +94,7 @@ def _shown(request):
 def portfolio(request):
     rows, form, filters, sort_key, descending, shown = _shown(request)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
-    dashboard.fill_cells(page.object_list)
+    fill_cells(page.object_list)
     context = {
         "form": form,
         "page": page,
@@ -103,8 +109,8 @@ def portfolio(request):
     }
     if request.htmx and request.htmx.target == "portfolio-table":
         return render(request, "overview/dashboard/_table.html", context)
-    context["tiles"] = dashboard.tiles(request.user, rows)
-    chart = dashboard.stage_chart(rows)
+    context["tiles"] = tiles.tiles(request.user, rows)
+    chart = tiles.stage_chart(rows)
     context["chart"] = chart
     context["chart_rows"] = list(zip(chart["labels"], chart["owned"], chart["unowned"], strict=True))
     return render(request, "overview/dashboard/portfolio.html", context)
@@ -116,9 +122,9 @@ def portfolio_export(request, fmt: str):
     if fmt not in tabular.FORMATS:
         raise Http404("Unknown export format.")
     _, _, _, _, _, shown = _shown(request)
-    dashboard.fill_cells(shown)
+    fill_cells(shown)
     filename = f"tandem-portfolio-{timezone.localdate():%Y-%m-%d}"
-    return tabular.table_response(dashboard.export_table(shown), filename, fmt, title="Portfolio")
+    return tabular.table_response(exports.export_table(shown), filename, fmt, title="Portfolio")
 
 
 @require_GET

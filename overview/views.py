@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from alignment.selectors import latest_project_alignment, rounds_waiting_for
-from overview import dashboard
+from overview.decision_log import decision_log
 from projects import selectors as project_selectors
 from projects.access import Action, can_manage, can_transition_step, get_project_or_404, visible_projects
 from projects.models import Project, ProjectStatus
 from raci import selectors as raci_selectors
-from raci.reminders import project_reminders
-from raci.services import Transition, available_transitions
+from raci.selectors import project_reminders
+from raci.transitions import Transition, available_transitions
 from scorecards import selectors as scorecard_selectors
 
 PAGE_SIZE = 20
@@ -82,9 +82,9 @@ def project_detail(request, slug):
         "can_manage": may_manage,
         "history_page": history_page,
         "reminders": project_reminders(project),
-        "raci_summary": dashboard.raci_summary(steps),
+        "raci_summary": raci_selectors.raci_summary(steps),
         "vendor": vendor,
         "alignment": latest_project_alignment(Project.objects.filter(pk=project.pk)).get(project.pk),
-        "decision_log": dashboard.decision_log(project, vendor),
+        "decision_log": decision_log(project, vendor),
     }
     return render(request, "overview/project_detail.html", context)

@@ -1,20 +1,40 @@
 """Who may see and change a project: the one place that decides.
 
-Every view, export, selector and task asks this module. The rules (DESIGN.md):
+Every view, export, selector, service and task asks this module; every rule of
+who may do what has a name here. The rules (DESIGN.md):
 
-* a project is **visible** to its members (owner, marketing sponsor, IT sponsor,
-  IT lead, anyone holding a RACI role on one of its steps), to executives and to
-  administrators; to anyone else it does not exist (404, so ids and slugs do not
-  leak);
-* a visible project that the user may not change answers **403**;
-* **manage** (edit the project, its RACI matrix, its candidates, invite raters,
-  open an alignment round for it): owner, IT lead, sponsors, executives,
+* nobody inactive (or anonymous) may do anything;
+* a project is **visible** (``can_view``) to its members (owner, marketing
+  sponsor, IT sponsor, IT lead, anyone holding a RACI role on one of its steps),
+  to executives and to administrators; to anyone else it does not exist (404,
+  so ids and slugs do not leak: ``NotVisible``);
+* a visible project that the user may not change answers **403**
+  (``PermissionDenied``);
+* **manage** (``can_manage``: edit the project, plan its steps, its RACI matrix,
+  its candidates, invite raters): owner, IT lead, sponsors, executives,
   administrators;
-* **participate** (rate vendors, answer a project round): members only, since a
-  rating is a member's own evidence, not an executive's read;
-* **step transitions**: those who manage, plus the step's Accountable and
-  Responsible people;
-* **deciding the vendor**: step 5's Accountable person or an executive.
+* **participate** (``can_participate``: rate vendors, answer a project round):
+  members only, since a rating is a member's own evidence, not an executive's read;
+* **step transitions** (``can_transition_step``): those who manage, plus the
+  step's Accountable and Responsible people;
+* **deciding the vendor** (``can_decide_vendor``): step 5's Accountable person or
+  an executive;
+* **creating a project** (``can_create_project``): anyone active, for
+  themselves; for someone else, executives and administrators;
+* **alignment rounds**: seen (``can_see_round``) by whoever may view the
+  project, or for an organization round by executives, administrators, its
+  opener and its invitees; opened (``can_open_round``) by executives and
+  administrators, or for a project round by its managers; closed
+  (``can_close_round``) by those or whoever opened it; answered
+  (``can_answer_round``) by invitees, who for a project round must be members;
+* **scorecard figures** (``can_see_scorecard_figures``, the blind rule): a
+  candidate's figures stay hidden from a viewer until they submitted their own
+  rating of it, except for executives and administrators;
+* **releasing a held reminder run** (``can_release_reminder_run``): administrators.
+
+Services call ``require`` with a rule's answer before they read or write
+anything else: it raises ``NotVisible`` (a ``PermissionDenied`` that is also an
+``Http404``, so Django answers 404) or ``PermissionDenied`` (403).
 """
 
 from enum import StrEnum
@@ -38,17 +58,50 @@ class Action(StrEnum):
     PARTICIPATE = "participate"
 
 
+class NotVisible(Http404, PermissionDenied):
+    """Refused because the user may not even see the project.
+
+    A ``PermissionDenied`` for callers that only ask "allowed or not", and an
+    ``Http404`` for Django, which checks ``Http404`` first: a page answers 404,
+    as if the project did not exist.
+    """
+
+
+def require(user: User, project: Project | None, allowed: bool, refusal: str) -> None:
+    """Refuse ``user`` unless ``allowed`` (the answer of one of the rules below).
+
+    Raises ``NotVisible`` (404) when ``user`` may not see ``project`` at all,
+    whatever ``allowed`` says, and ``PermissionDenied`` (403) with ``refusal``
+    when ``allowed`` is false. ``project`` is None for an action on no project
+    (creating one, an organization round, a reminder run).
+    """
+    if project is not None and not can_view(user, project):
+        raise NotVisible("No such project.")
+    if not allowed:
+        raise PermissionDenied(refusal)
+
+
+def is_active_user(user: User) -> bool:
+    """Only a signed-in, active person may do anything at all."""
+    return bool(user.is_authenticated and user.is_active)
+
+
 def visible_projects(user: User) -> QuerySet[Project]:
-    """Every project ``user`` may see; the base of every project query."""
+    """Every project ``user`` may see; the base of every project query.
+
+    The same rule as ``can_view`` (``tests/test_visibility.py`` holds them together).
+    """
     return Project.objects.visible_to(user)
 
 
 def is_administrator(user: User) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
+    """Staff and superusers, while active."""
+    return is_active_user(user) and (user.is_staff or user.is_superuser)
 
 
 def sees_everything(user: User) -> bool:
-    return is_administrator(user) or (user.is_authenticated and user.is_active and user.is_executive)
+    """Administrators and executives see every project (but are not members of it)."""
+    return is_administrator(user) or (is_active_user(user) and user.is_executive)
 
 
 def _key_person_ids(project: Project) -> set[int]:
@@ -60,7 +113,8 @@ def _key_person_ids(project: Project) -> set[int]:
 
 
 def is_member(user: User, project: Project) -> bool:
-    if not user.is_authenticated or not user.is_active:
+    """Owner, sponsors, IT lead, or anyone holding a RACI role on one of its steps; active only."""
+    if not is_active_user(user):
         return False
     if user.pk in _key_person_ids(project):
         return True
@@ -68,7 +122,7 @@ def is_member(user: User, project: Project) -> bool:
 
 
 def member_ids(project: Project) -> set[int]:
-    """Ids of every member of ``project`` (one query)."""
+    """Ids of every member of ``project`` (one query), active or not."""
     ids = set(
         LifecycleStep.objects.filter(project=project, assignments__isnull=False).values_list(
             "assignments__user_id", flat=True
@@ -78,13 +132,22 @@ def member_ids(project: Project) -> set[int]:
 
 
 def can_view(user: User, project: Project) -> bool:
+    """View: executives, administrators and members; to anyone else the project does not exist."""
     return sees_everything(user) or is_member(user, project)
 
 
 def can_manage(user: User, project: Project) -> bool:
-    if not user.is_authenticated or not user.is_active:
+    """Manage (edit the project, plan steps, RACI matrix, candidates, invitations):
+    owner, sponsors, IT lead, executives, administrators."""
+    if not is_active_user(user):
         return False
     return sees_everything(user) or user.pk in _key_person_ids(project)
+
+
+def can_participate(user: User, project: Project) -> bool:
+    """Participate (rate vendors, answer a project round): members only, never by
+    virtue of seeing everything."""
+    return is_member(user, project)
 
 
 def can(user: User, project: Project, action: Action) -> bool:
@@ -93,11 +156,13 @@ def can(user: User, project: Project, action: Action) -> bool:
     if action == Action.MANAGE:
         return can_manage(user, project)
     if action == Action.PARTICIPATE:
-        return is_member(user, project)
+        return can_participate(user, project)
     raise ValueError(f"Unknown action {action!r}")
 
 
 def _holds_role(user: User, step: LifecycleStep, roles: tuple[str, ...]) -> bool:
+    if not is_active_user(user):
+        return False
     prefetched = getattr(step, "assignment_list", None)  # raci.selectors.steps_with_people
     if prefetched is not None:
         return any(a.user_id == user.pk and a.role in roles for a in prefetched)
@@ -105,11 +170,14 @@ def _holds_role(user: User, step: LifecycleStep, roles: tuple[str, ...]) -> bool
 
 
 def can_transition_step(user: User, step: LifecycleStep) -> bool:
+    """Start, finish, block or reopen a step: those who manage the project, plus
+    the step's Accountable and Responsible people."""
     return can_manage(user, step.project) or _holds_role(user, step, (ACCOUNTABLE, RESPONSIBLE))
 
 
 def can_decide_vendor(user: User, project: Project) -> bool:
-    if not user.is_authenticated or not user.is_active:
+    """Choose (or withdraw the choice of) the vendor: an executive or step 5's Accountable person."""
+    if not is_active_user(user):
         return False
     if user.is_executive:
         return True
@@ -117,11 +185,65 @@ def can_decide_vendor(user: User, project: Project) -> bool:
     return step is not None and _holds_role(user, step, (ACCOUNTABLE,))
 
 
+def can_create_project(user: User, *, owner: User | None = None) -> bool:
+    """Create a project: anyone active, owned by themselves; owned by someone
+    else only by an executive or an administrator."""
+    if not is_active_user(user):
+        return False
+    return owner is None or owner.pk == user.pk or sees_everything(user)
+
+
+def can_open_round(user: User, project: Project | None) -> bool:
+    """Open an alignment round: executives and administrators open any round
+    (an organization round only they); a project's managers open its rounds."""
+    if project is None:
+        return sees_everything(user)
+    return can_manage(user, project)
+
+
+def can_close_round(user: User, project: Project | None, *, opened_by_id: int | None) -> bool:
+    """Close a round early: whoever opened it (while active), or anyone who may open such a round."""
+    if is_active_user(user) and opened_by_id == user.pk:
+        return True
+    return can_open_round(user, project)
+
+
+def can_answer_round(user: User, project: Project | None, *, invited: bool) -> bool:
+    """Answer a round: invitees only; a project round's invitees must (still) be members."""
+    if not (invited and is_active_user(user)):
+        return False
+    return project is None or can_participate(user, project)
+
+
+def can_see_round(user: User, project: Project | None, *, opened_by_id: int | None, invited: bool) -> bool:
+    """See an alignment round (and its results once closed): a project round, whoever
+    may view the project; an organization round, executives, administrators, its
+    opener and its invitees."""
+    if project is not None:
+        return can_view(user, project)
+    return sees_everything(user) or (is_active_user(user) and (opened_by_id == user.pk or invited))
+
+
+def can_see_scorecard_figures(user: User, *, has_submitted: bool) -> bool:
+    """The blind rule: a candidate's scorecard figures show to executives and
+    administrators, and to anyone else only once they submitted their own rating
+    of that candidate (their judgement is formed before they see others').
+
+    For a viewer who may see the project: callers read only visible projects.
+    """
+    return sees_everything(user) or (is_active_user(user) and has_submitted)
+
+
+def can_release_reminder_run(user: User) -> bool:
+    """Only an administrator lets a held reminder run go ahead."""
+    return is_administrator(user)
+
+
 def get_project_or_404(user: User, slug: str, action: Action = Action.VIEW) -> Project:
     """The project ``slug`` if ``user`` may do ``action`` on it.
 
-    Raises Http404 when the user may not see it (whether or not it exists) and
-    PermissionDenied (403) when they may see it but not do ``action``.
+    Raises ``NotVisible`` (404) when the user may not see it (whether or not it
+    exists) and PermissionDenied (403) when they may see it but not do ``action``.
     """
     project = (
         visible_projects(user)
@@ -130,7 +252,7 @@ def get_project_or_404(user: User, slug: str, action: Action = Action.VIEW) -> P
         .first()
     )
     if project is None:
-        raise Http404("No such project.")
+        raise NotVisible("No such project.")
     if action != Action.VIEW and not can(user, project, action):
         raise PermissionDenied("You can see this project but not change it.")
     return project
@@ -146,8 +268,3 @@ def get_step_or_404(project: Project, number: int) -> LifecycleStep:
 def pickable_people() -> QuerySet[User]:
     """People who may be picked in any people dropdown: active users, by name."""
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-
-
-def can_release_reminder_run(user: User) -> bool:
-    """Only an administrator lets a held reminder run go ahead."""
-    return is_administrator(user)

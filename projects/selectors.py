@@ -128,3 +128,18 @@ def step_completions(project: Project) -> list[Completion]:
         seen.add(key)
         completions.append(Completion(record.number, record.name, record.completed_at, record.history_user))
     return sorted(completions, key=lambda c: c.when, reverse=True)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of a project's decision log: a step finished, a vendor chosen or withdrawn."""
+
+    when: datetime
+    who: User | None
+    what: str
+    detail: str = ""
+
+
+def completion_log(project: Project) -> list[LogEntry]:
+    """The project's step completions as decision-log entries, newest first (one query)."""
+    return [LogEntry(c.when, c.who, f"Finished step {c.number}, {c.name}") for c in step_completions(project)]

@@ -1,5 +1,10 @@
 """Writes to projects and their steps. Step *transitions* live in raci.services,
-since the RACI rules gate them."""
+since the RACI rules gate them.
+
+Each service refuses first, through ``projects.access``, an actor the rule does
+not allow (``NotVisible`` when they may not see the project, else
+``PermissionDenied``), before it reads or writes anything else.
+"""
 
 from datetime import date
 
@@ -9,6 +14,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from governance.models import Side, User
+from projects import access
 from projects.lifecycle import LIFECYCLE, SuggestedSide
 from projects.models import LifecycleStep, Project
 
@@ -72,50 +78,61 @@ def project_create(
 ) -> Project:
     """Create a project owned by ``owner`` (default: the actor) with its ten steps.
 
-    The project and all ten steps are written in one transaction: a project
-    never exists with fewer than ten steps.
+    Who: anyone active, for themselves; for another owner, an executive or an
+    administrator (``access.can_create_project``). The project and all ten
+    steps are written in one transaction: a project never exists with fewer
+    than ten steps.
     """
+    access.require(
+        actor,
+        None,
+        access.can_create_project(actor, owner=owner),
+        "Only executives and administrators create a project for someone else.",
+    )
     _validate_people(marketing_sponsor=marketing_sponsor, it_sponsor=it_sponsor, it_lead=it_lead)
-    owner = owner or actor
+    fields = {
+        "name": name,
+        "problem": problem,
+        "status": status,
+        "owner": owner or actor,
+        "marketing_sponsor": marketing_sponsor,
+        "it_sponsor": it_sponsor,
+        "it_lead": it_lead,
+        "budget_owner_side": budget_owner_side,
+        "requirements_side": requirements_side,
+        "target_launch": target_launch,
+    }
     for attempt in range(3):
         try:
             with transaction.atomic():
-                project = Project(
-                    name=name,
-                    slug=_unique_slug(name),
-                    problem=problem,
-                    status=status,
-                    owner=owner,
-                    marketing_sponsor=marketing_sponsor,
-                    it_sponsor=it_sponsor,
-                    it_lead=it_lead,
-                    budget_owner_side=budget_owner_side,
-                    requirements_side=requirements_side,
-                    target_launch=target_launch,
-                )
-                project._history_user = actor
-                project.save()
-                bulk_create_with_history(
-                    [
-                        LifecycleStep(
-                            project=project,
-                            number=template.number,
-                            key=template.key,
-                            name=template.name,
-                            guidance=template.guidance,
-                            suggested_side=_suggested_side(template.suggested_side, requirements_side),
-                        )
-                        for template in LIFECYCLE
-                    ],
-                    LifecycleStep,
-                    default_user=actor,
-                )
-                return project
+                return _create_with_steps(actor, fields)
         except IntegrityError:
             # Two projects of the same name created at once: take the next slug.
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _create_with_steps(actor: User, fields: dict) -> Project:
+    project = Project(slug=_unique_slug(fields["name"]), **fields)
+    project._history_user = actor
+    project.save()
+    bulk_create_with_history(
+        [
+            LifecycleStep(
+                project=project,
+                number=template.number,
+                key=template.key,
+                name=template.name,
+                guidance=template.guidance,
+                suggested_side=_suggested_side(template.suggested_side, project.requirements_side),
+            )
+            for template in LIFECYCLE
+        ],
+        LifecycleStep,
+        default_user=actor,
+    )
+    return project
 
 
 def _suggested_side(template_side: str, requirements_side: str) -> str:
@@ -126,7 +143,16 @@ def _suggested_side(template_side: str, requirements_side: str) -> str:
 
 @transaction.atomic
 def project_update(*, actor: User, project: Project, **changes) -> Project:
-    """Change a project's fields; a new requirements side re-labels step 3."""
+    """Change a project's fields; a new requirements side re-labels step 3.
+
+    Who: those who manage the project (``access.can_manage``).
+    """
+    access.require(
+        actor,
+        project,
+        access.can_manage(actor, project),
+        "Only the project's owner, sponsors, IT lead and executives change it.",
+    )
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"Cannot change {', '.join(sorted(unknown))}")
@@ -153,7 +179,16 @@ def project_update(*, actor: User, project: Project, **changes) -> Project:
 def step_update(
     *, actor: User, step: LifecycleStep, due_date: date | None, outcome: str | None = None
 ) -> LifecycleStep:
-    """Change a step's plan (due date, outcome); its status moves only through raci.services."""
+    """Change a step's plan (due date, outcome); its status moves only through raci.services.
+
+    Who: those who manage the project (``access.can_manage``).
+    """
+    access.require(
+        actor,
+        step.project,
+        access.can_manage(actor, step.project),
+        "Only the project's owner, sponsors, IT lead and executives plan its steps.",
+    )
     step = LifecycleStep.objects.select_for_update().get(pk=step.pk)
     step.due_date = due_date
     if outcome is not None:

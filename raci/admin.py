@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from raci.models import RaciAssignment, Reminder, ReminderRun
-from raci.reminders import release_held_run
+from raci.services import release_held_run
 
 
 @admin.register(RaciAssignment)
@@ -58,5 +59,9 @@ class ReminderRunAdmin(admin.ModelAdmin):
 
     @admin.action(description="Release: let the next run send despite the limit")
     def release(self, request, queryset):
-        released = sum(release_held_run(actor=request.user, run=run) for run in queryset)
+        try:
+            released = sum(release_held_run(actor=request.user, run=run) for run in queryset)
+        except PermissionDenied as refusal:
+            self.message_user(request, str(refusal), level=messages.ERROR)
+            return
         self.message_user(request, f"{released} held run(s) released; the next sweep will send.")

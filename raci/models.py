@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -52,7 +53,8 @@ class ReminderRunStatus(models.TextChoices):
 class ReminderRun(models.Model):
     """One sweep for unowned steps: what it found and what it sent."""
 
-    started_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: a sweep writes its own clock's time (raci.reminder_sweep).
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ReminderRunStatus.choices, default=ReminderRunStatus.RUNNING)
     trigger = models.CharField(max_length=40, default="schedule", help_text="schedule, project, or command")
@@ -100,7 +102,7 @@ class Reminder(models.Model):
     period_start = models.DateTimeField(help_text="Start of the reminder period this row belongs to.")
     reason = models.CharField(max_length=20, choices=ReminderReason.choices)
     escalation = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=36, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,6 @@
 """RACI reads shared by pages, exports and tasks. No per-row queries."""
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from governance.models import User
 from projects.access import visible_projects
+from projects.lifecycle import STEP_COUNT
 from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
 from raci.models import RaciAssignment, Reminder, Role
 
@@ -243,4 +245,65 @@ def my_steps(user: User) -> list[RaciAssignment]:
         .exclude(step__status=StepStatus.DONE)
         .select_related("step__project")
         .order_by(F("step__due_date").asc(nulls_last=True), "step__project__name", "step__number")
+    )
+
+
+@dataclass
+class SentDigest:
+    """One reminder e-mail as the project page lists it: who, when, which steps."""
+
+    recipient: User
+    sent_at: datetime
+    steps: list[LifecycleStep]
+    escalation: bool
+    reason: str
+
+
+def project_reminders(project: Project, *, limit: int = 20) -> list[SentDigest]:
+    """Reminders sent about ``project``, one entry per person and run, newest first (one query)."""
+    rows = (
+        Reminder.objects.filter(step__project=project, sent_at__isnull=False)
+        .select_related("recipient", "step")
+        .order_by("-sent_at", "recipient_id", "step__number")[: limit * 10]
+    )
+    grouped: dict[tuple, SentDigest] = {}
+    for row in rows:
+        key = (row.recipient_id, row.run_id, row.sent_at.replace(microsecond=0, second=0))
+        entry = grouped.get(key)
+        if entry is None:
+            entry = grouped[key] = SentDigest(row.recipient, row.sent_at, [], False, row.get_reason_display())
+        entry.steps.append(row.step)
+        entry.escalation = entry.escalation or row.escalation
+    for entry in grouped.values():
+        entry.steps.sort(key=lambda s: s.number)
+    return list(grouped.values())[:limit]
+
+
+@dataclass
+class RaciSummary:
+    """Who answers for a project, by side: the project page's RACI summary."""
+
+    accountable_by_side: dict[str, int]  # side label -> steps with an Accountable person of that side
+    unowned: list[LifecycleStep]
+    people_by_side: dict[str, int]  # side label -> people with a role on any step
+    steps: int = STEP_COUNT
+
+    @property
+    def owned(self) -> int:
+        return self.steps - len(self.unowned)
+
+
+def raci_summary(steps: list[LifecycleStep]) -> RaciSummary:
+    """The summary of the steps ``steps_with_people`` read (no query)."""
+    by_side: Counter = Counter()
+    people: dict[int, str] = {}
+    for step in steps:
+        if step.accountable is not None:
+            by_side[step.accountable.side_label] += 1
+        for assignment in step.assignment_list:
+            people[assignment.user_id] = assignment.user.side_label
+    return RaciSummary(
+        accountable_by_side=dict(sorted(by_side.items())),
+        unowned=[s for s in steps if s.accountable is None],
+        people_by_side=dict(sorted(Counter(people.values()).items())),
     )

@@ -6,6 +6,10 @@ Rules (DESIGN.md), enforced here and, where a database can, by constraints:
 * a step cannot start without an Accountable person, and cannot finish without
   an Accountable and a Responsible person; a finished step keeps both;
 * a step with no Accountable person is allowed while planning: reminders chase it.
+
+Who may call them is decided by ``projects.access`` and checked first: the
+matrix by those who manage the project, a step's transitions also by its
+Accountable and Responsible people.
 """
 
 from collections import defaultdict
@@ -17,8 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import User
+from projects import access
 from projects.models import LifecycleStep, Project, StepStatus
-from raci.models import WORKING_ROLES, RaciAssignment, Role
+from raci import transitions
+from raci.models import WORKING_ROLES, RaciAssignment, ReminderRun, ReminderRunStatus, Role
 
 Cell = tuple[int, int]  # (user id, step id)
 
@@ -57,7 +63,15 @@ def matrix_save(*, actor: User, project: Project, rows: dict[int, dict[int, str]
     them meanwhile). Every rule is checked against the matrix as it would be
     after the save; if any fails, nothing is written and ``MatrixError`` says
     which cells are at fault.
+
+    Who: those who manage the project (``access.can_manage``).
     """
+    access.require(
+        actor,
+        project,
+        access.can_manage(actor, project),
+        "Only the project's owner, IT lead, sponsors and executives edit its RACI matrix.",
+    )
     with transaction.atomic():
         # Lock the project's steps: two editors saving at once are serialized,
         # so the rules are checked against what the other one committed.
@@ -186,72 +200,86 @@ def _apply(actor, steps, rows, existing, final) -> MatrixResult:
 # --- Step transitions ------------------------------------------------------------
 
 
-class Transition:
-    START = "start"
-    FINISH = "finish"
-    BLOCK = "block"
-    REOPEN = "reopen"
-
-    ALL = (START, FINISH, BLOCK, REOPEN)
-    LABELS = {START: "Start", FINISH: "Finish", BLOCK: "Block", REOPEN: "Reopen"}
-    SOURCES = {
-        START: (StepStatus.NOT_STARTED, StepStatus.BLOCKED),
-        FINISH: (StepStatus.IN_PROGRESS,),
-        BLOCK: (StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS),
-        REOPEN: (StepStatus.DONE,),
-    }
-
-
-def available_transitions(step: LifecycleStep) -> list[str]:
-    return [t for t in Transition.ALL if step.status in Transition.SOURCES[t]]
-
-
 def step_transition(*, actor: User, step: LifecycleStep, transition: str, reason: str = "") -> LifecycleStep:
     """Move ``step`` through ``transition`` if the RACI rules allow it.
 
     Start and reopen need an Accountable person; finish needs an Accountable
     and a Responsible person. The step row is locked so the rule is checked
     against the matrix as committed.
+
+    Who: those who manage the project and the step's Accountable and
+    Responsible people (``access.can_transition_step``).
     """
-    if transition not in Transition.ALL:
+    access.require(
+        actor,
+        step.project,
+        access.can_transition_step(actor, step),
+        "You can see this step but not change its status.",
+    )
+    T = transitions.Transition
+    if transition not in T.ALL:
         raise ValidationError(f"“{transition}” is not a step action.")
     with transaction.atomic():
         step = LifecycleStep.objects.select_for_update().get(pk=step.pk)
-        if step.status not in Transition.SOURCES[transition]:
+        if step.status not in T.SOURCES[transition]:
             raise ValidationError(
                 f"Step {step.number}, {step.name}, is {step.get_status_display().lower()}: "
                 f"it cannot be {_past(transition)}."
             )
         roles = set(RaciAssignment.objects.filter(step=step).values_list("role", flat=True))
-        if transition in (Transition.START, Transition.REOPEN, Transition.FINISH) and Role.ACCOUNTABLE not in roles:
-            verb = "finish" if transition == Transition.FINISH else "start"
+        if transition in (T.START, T.REOPEN, T.FINISH) and Role.ACCOUNTABLE not in roles:
+            verb = "finish" if transition == T.FINISH else "start"
             raise ValidationError(
                 f"Step {step.number}, {step.name}, cannot {verb} without an Accountable person. "
                 "Assign one in the RACI matrix first."
             )
-        if transition == Transition.FINISH and Role.RESPONSIBLE not in roles:
+        if transition == T.FINISH and Role.RESPONSIBLE not in roles:
             raise ValidationError(
                 f"Step {step.number}, {step.name}, cannot finish without a Responsible person. "
                 "Assign one in the RACI matrix first."
             )
-        now = timezone.now()
-        if transition == Transition.START:
-            step.status = StepStatus.IN_PROGRESS
-            step.started_at = step.started_at or now
-            step.blocked_reason = ""
-        elif transition == Transition.FINISH:
-            step.status = StepStatus.DONE
-            step.completed_at = now
-        elif transition == Transition.BLOCK:
-            step.status = StepStatus.BLOCKED
-            step.blocked_reason = reason.strip()[:300]
-        elif transition == Transition.REOPEN:
-            step.status = StepStatus.IN_PROGRESS
-            step.completed_at = None
+        _move(step, transition, reason)
         step._history_user = actor
         step.save(update_fields=["status", "started_at", "completed_at", "blocked_reason"])
         return step
 
 
+def _move(step: LifecycleStep, transition: str, reason: str) -> None:
+    """Set the fields ``transition`` changes on ``step`` (not saved)."""
+    T = transitions.Transition
+    if transition == T.START:
+        step.status = StepStatus.IN_PROGRESS
+        step.started_at = step.started_at or timezone.now()
+        step.blocked_reason = ""
+    elif transition == T.FINISH:
+        step.status = StepStatus.DONE
+        step.completed_at = timezone.now()
+    elif transition == T.BLOCK:
+        step.status = StepStatus.BLOCKED
+        step.blocked_reason = reason.strip()[:300]
+    elif transition == T.REOPEN:
+        step.status = StepStatus.IN_PROGRESS
+        step.completed_at = None
+
+
 def _past(transition: str) -> str:
-    return {"start": "started", "finish": "finished", "block": "blocked", "reopen": "reopened"}[transition]
+    return transitions.Transition.PAST[transition]
+
+
+# --- Reminder runs -----------------------------------------------------------------
+
+
+def release_held_run(*, actor: User, run: ReminderRun) -> bool:
+    """Let the next reminder run go ahead although it would e-mail more people
+    than the limit (``raci.reminder_safety_net``); one run consumes the release.
+
+    Who: administrators (``access.can_release_reminder_run``); anyone else gets
+    ``PermissionDenied``. False when ``run`` is no longer held.
+    """
+    access.require(
+        actor, None, access.can_release_reminder_run(actor), "Only administrators release held reminder runs."
+    )
+    released = ReminderRun.objects.filter(pk=run.pk, status=ReminderRunStatus.HELD).update(
+        status=ReminderRunStatus.RELEASED, released_by=actor, released_at=timezone.now()
+    )
+    return released == 1

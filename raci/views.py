@@ -17,7 +17,8 @@ from projects.access import (
 )
 from raci.models import Role
 from raci.selectors import Matrix, matrix_for
-from raci.services import MatrixError, Transition, matrix_save, step_transition
+from raci.services import MatrixError, matrix_save, step_transition
+from raci.transitions import Transition
 
 ROLE_CHOICES = [("", "—"), *list(Role.choices)]
 

@@ -1,35 +1,33 @@
-"""Scorecard reads: results per candidate, computed in the database.
+"""Scorecard reads: results per candidate, computed in the database. Reads never write.
 
-Figures (issue "Vendor priority scorecards"):
-
-* per candidate and criterion, over *submitted* sheets only: the mean, the
-  highest and lowest score, the spread (highest − lowest; "disagreement" at 2
-  points or more), and the mean of IT-side and of Marketing-side raters;
-* a group total (IT priorities, Marketing priorities) is the weighted mean of
-  its criteria's means scaled by the number of criteria in the group:
-  ``Σ(weight × mean) / Σ weight × n`` — five default criteria of weight 1 give
-  a maximum of 25; the overall total is the sum of the two;
-* "how each side scored it": the same two totals computed from one side's
-  raters' means only;
-* below minimum: a criterion whose mean is under its minimum acceptable score;
-* ranking: candidates with no flag first, by overall total, then flagged ones,
-  then those nobody has rated; equal totals share a rank (1, 1, 3).
+The figures and their arithmetic (group totals, spread, minimums, ranking)
+are defined in ``scorecards.scoring``; this module only gathers the numbers:
+per candidate and criterion, over *submitted* sheets only, the mean, the
+highest and lowest score, and the mean of IT-side and of Marketing-side
+raters ("how each side scored it": the same totals from one side's means).
 
 Four queries whatever the number of raters or candidates; the only Python
 loops are over candidates × criteria, never over raters.
+
+A project has no stored scorecard until its first write (a candidate added):
+``scorecard_of`` gives pages an unsaved stand-in with the default criteria,
+and every read here treats it as an empty scorecard.
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from governance.models import Side, User
-from projects.access import sees_everything, visible_projects
+from projects.access import can_see_scorecard_figures, visible_projects
 from projects.models import ProjectStatus
+from projects.selectors import LogEntry
+from scorecards import scoring
 from scorecards.models import (
     SCORE_LABELS,
     Candidate,
+    Criterion,
     Decision,
     Group,
     Invitation,
@@ -38,13 +36,6 @@ from scorecards.models import (
     Scorecard,
     ScorecardCriterion,
 )
-
-DISAGREEMENT = 2
-TWO_PLACES = Decimal("0.01")
-
-
-def _round(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -59,16 +50,15 @@ class CriterionResult:
 
     @property
     def spread(self) -> int | None:
-        return None if self.highest is None else self.highest - self.lowest
+        return scoring.spread(self.highest, self.lowest)
 
     @property
     def disagreement(self) -> bool:
-        return self.spread is not None and self.spread >= DISAGREEMENT
+        return scoring.is_disagreement(self.spread)
 
     @property
     def below_minimum(self) -> bool:
-        minimum = self.criterion.minimum
-        return minimum is not None and self.mean is not None and self.mean < minimum
+        return scoring.is_below_minimum(self.mean, self.criterion.minimum)
 
 
 @dataclass
@@ -82,12 +72,9 @@ class CandidateResult:
     visible: bool = True
 
     def _group_total(self, group: str, attr: str = "mean") -> Decimal | None:
-        rows = [c for c in self.criteria if c.criterion.group == group]
-        if not rows or any(getattr(c, attr) is None for c in rows):
-            return None
-        weighted = sum(c.criterion.weight * getattr(c, attr) for c in rows)
-        weights = sum(c.criterion.weight for c in rows)
-        return _round(Decimal(weighted) / weights * len(rows))
+        return scoring.group_total(
+            [(c.criterion.weight, getattr(c, attr)) for c in self.criteria if c.criterion.group == group]
+        )
 
     @property
     def it_total(self):
@@ -99,12 +86,10 @@ class CandidateResult:
 
     @property
     def overall(self):
-        it, marketing = self.it_total, self.marketing_total
-        return None if it is None or marketing is None else it + marketing
+        return scoring.overall(self.it_total, self.marketing_total)
 
     def _side_overall(self, attr: str):
-        it, marketing = self._group_total(Group.IT, attr), self._group_total(Group.MARKETING, attr)
-        return None if it is None or marketing is None else it + marketing
+        return scoring.overall(self._group_total(Group.IT, attr), self._group_total(Group.MARKETING, attr))
 
     @property
     def it_raters_overall(self):
@@ -130,7 +115,7 @@ class Results:
     candidates: list[CandidateResult] = field(default_factory=list)
 
     def group_maximum(self, group: str) -> int:
-        return 5 * sum(1 for c in self.criteria if c.group == group)
+        return scoring.group_maximum(sum(1 for c in self.criteria if c.group == group))
 
     @property
     def it_maximum(self) -> int:
@@ -183,12 +168,12 @@ def _candidate_result(candidate, criteria, by_cell, by_side) -> CandidateResult:
         rows.append(
             CriterionResult(
                 criterion=criterion,
-                mean=_round(cell["mean"]),
+                mean=scoring.rounded(cell["mean"]),
                 highest=cell["highest"],
                 lowest=cell["lowest"],
                 raters=cell["raters"],
-                it_mean=_round(cell["it_mean"]),
-                marketing_mean=_round(cell["marketing_mean"]),
+                it_mean=scoring.rounded(cell["it_mean"]),
+                marketing_mean=scoring.rounded(cell["marketing_mean"]),
             )
         )
     return CandidateResult(
@@ -200,9 +185,30 @@ def _candidate_result(candidate, criteria, by_cell, by_side) -> CandidateResult:
     )
 
 
+def scorecard_of(project) -> Scorecard:
+    """The project's scorecard, or, before its first write, an unsaved stand-in
+    that every read here shows as an empty scorecard with the default criteria.
+    Never writes: the services create the scorecard when something is written."""
+    return Scorecard.objects.filter(project=project).first() or Scorecard(project=project)
+
+
+def criteria_copies(scorecard: Scorecard) -> list[ScorecardCriterion]:
+    """Unsaved copies of the active default criteria for ``scorecard``: what a new
+    scorecard starts with (the services store them), and what a stand-in shows."""
+    return [
+        ScorecardCriterion(
+            scorecard=scorecard, name=c.name, group=c.group, description=c.description,
+            weight=c.weight, minimum=c.minimum, position=c.position,
+        )
+        for c in Criterion.objects.filter(is_active=True).order_by("group", "position", "name")
+    ]  # fmt: skip
+
+
 def scorecard_results(scorecard: Scorecard, *, viewer: User | None = None) -> Results:
     """Every figure of the comparison page; ``viewer`` decides which candidates'
     figures may be shown (blind until the viewer submits their own)."""
+    if scorecard.pk is None:  # the stand-in of a project with no scorecard yet
+        return Results(scorecard=scorecard, criteria=criteria_copies(scorecard))
     criteria = list(scorecard.criteria.order_by("group", "position", "name"))
     candidates = list(scorecard.candidates.order_by("name"))
     by_cell = _cell_stats(Rating.objects.filter(sheet__candidate__scorecard=scorecard))
@@ -272,34 +278,33 @@ def portfolio_vendors(projects: QuerySet, *, viewer: User) -> dict[int, VendorSu
         summaries[project_id] = VendorSummary(
             pk, name, it, marketing, overall, flagged, chosen, 1, candidates, it_max, marketing_max
         )
-    if summaries and not sees_everything(viewer):
+    if summaries and not can_see_scorecard_figures(viewer, has_submitted=False):
         rated = _rated_by(viewer, candidate_id__in=[v.candidate_id for v in summaries.values()])
         for summary in summaries.values():
-            summary.visible = summary.candidate_id in rated
+            summary.visible = can_see_scorecard_figures(viewer, has_submitted=summary.candidate_id in rated)
     return summaries
 
 
 def _rank(candidates: list[CandidateResult]) -> None:
-    """Competition ranking: unflagged before flagged, higher total first, ties share a rank."""
-    rated = [c for c in candidates if c.overall is not None]
-    rated.sort(key=lambda c: (bool(c.below_minimum), -c.overall))
-    previous_key, previous_rank = None, 0
-    for position, result in enumerate(rated, start=1):
-        key = (bool(result.below_minimum), result.overall)
-        result.rank = previous_rank if key == previous_key else position
-        previous_key, previous_rank = key, result.rank
+    """Competition ranking (``scoring.competition_ranks``)."""
+    ranks = scoring.competition_ranks((bool(c.below_minimum), c.overall) for c in candidates)
+    for result, rank in zip(candidates, ranks, strict=True):
+        result.rank = rank
 
 
 def visible_candidate_ids(scorecard: Scorecard, viewer: User) -> set[int]:
-    """Candidates whose results ``viewer`` may see: all for executives and
-    administrators, otherwise those the viewer has submitted a rating for."""
-    if sees_everything(viewer):
+    """Candidates whose results ``viewer`` may see (``access.can_see_scorecard_figures``):
+    all for executives and administrators, otherwise those the viewer has
+    submitted a rating for."""
+    if can_see_scorecard_figures(viewer, has_submitted=False):
         return set(scorecard.candidates.values_list("pk", flat=True))
-    return _rated_by(viewer, candidate__scorecard=scorecard)
+    rated = _rated_by(viewer, candidate__scorecard=scorecard)
+    return {pk for pk in rated if can_see_scorecard_figures(viewer, has_submitted=True)}
 
 
 def _rated_by(viewer: User, **candidates) -> set[int]:
-    """Ids of the candidates (narrowed by ``candidates``) that ``viewer`` submitted a rating for: the blind rule."""
+    """Ids of the candidates (narrowed by ``candidates``) that ``viewer`` submitted a rating for: what the blind
+    rule (``access.can_see_scorecard_figures``) asks."""
     return set(
         RatingSheet.objects.filter(rater=viewer, submitted_at__isnull=False, **candidates).values_list(
             "candidate_id", flat=True
@@ -309,6 +314,8 @@ def _rated_by(viewer: User, **candidates) -> set[int]:
 
 def my_sheets(scorecard: Scorecard, user: User) -> dict[int, RatingSheet]:
     """The user's own sheets on this scorecard, by candidate id."""
+    if scorecard.pk is None:
+        return {}
     return {s.candidate_id: s for s in RatingSheet.objects.filter(candidate__scorecard=scorecard, rater=user)}
 
 
@@ -421,3 +428,37 @@ def project_scorecard(project, *, viewer: User) -> ProjectScorecard | None:
         scorecard.decisions.select_related("candidate", "decided_by", "withdrawn_by").order_by("-decided_at")
     )
     return ProjectScorecard(results=scorecard_results(scorecard, viewer=viewer), decisions=decisions)
+
+
+def candidate_of(scorecard: Scorecard, candidate_id: int) -> Candidate | None:
+    """The scorecard's candidate ``candidate_id``, or None (a stand-in has none)."""
+    if scorecard.pk is None:
+        return None
+    return scorecard.candidates.filter(pk=candidate_id).first()
+
+
+def withdrawn_decisions(scorecard: Scorecard) -> list[Decision]:
+    """The scorecard's withdrawn decisions, for its page (none on a stand-in)."""
+    if scorecard.pk is None:
+        return []
+    return list(scorecard.decisions.filter(withdrawn_at__isnull=False).select_related("candidate", "withdrawn_by"))
+
+
+def vendor_decision_log(vendor: ProjectScorecard | None) -> list[LogEntry]:
+    """The project's vendor choices and their withdrawals as decision-log entries,
+    from ``project_scorecard``'s decisions (no query)."""
+    entries = []
+    for decision in vendor.decisions if vendor else []:
+        entries.append(
+            LogEntry(decision.decided_at, decision.decided_by, f"Chose {decision.candidate.name}", decision.rationale)
+        )
+        if decision.withdrawn_at:
+            entries.append(
+                LogEntry(
+                    decision.withdrawn_at,
+                    decision.withdrawn_by,
+                    f"Withdrew the choice of {decision.candidate.name}",
+                    decision.withdrawal_reason,
+                )
+            )
+    return entries

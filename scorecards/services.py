@@ -1,7 +1,12 @@
 """Scorecard writes. Each takes the acting user and runs in one transaction.
 
-Rules: only members rate (checked by the views through projects.access);
-one rating per rater, candidate and criterion (database); scores 1–5
+Who may call each is decided by ``projects.access`` and checked first, before
+anything is read or written (``NotVisible`` for someone who may not see the
+project, else ``PermissionDenied``): candidates and invitations by those who
+manage the project, ratings by members, the vendor decision by step 5's
+Accountable person or an executive.
+
+Rules: one rating per rater, candidate and criterion (database); scores 1–5
 (database); a submit needs every criterion scored; a scorecard with a standing
 decision is read-only until the decision is withdrawn; a decision against the
 ranking needs its reason.
@@ -14,11 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.models import User
-from projects.models import Project
-from projects.services import step_update
+from projects import access
+from projects.models import LifecycleStep, Project
 from scorecards.models import (
     Candidate,
-    Criterion,
     Decision,
     Invitation,
     Rating,
@@ -26,37 +30,32 @@ from scorecards.models import (
     Scorecard,
     ScorecardCriterion,
 )
-from scorecards.selectors import results_table, scorecard_results
+from scorecards.selectors import criteria_copies, results_table, scorecard_results
 
 VENDOR_STEP = "vendor"
 
 
 def scorecard_for(project: Project) -> Scorecard:
-    """The project's scorecard, created on first use with a copy of the active criteria."""
+    """The project's scorecard, created with a copy of the active criteria if it has
+    none yet: a write, for callers about to write (pages read ``selectors.scorecard_of``,
+    which never creates one). The one place a scorecard is created."""
     existing = Scorecard.objects.filter(project=project).first()
     if existing:
         return existing
     try:
         with transaction.atomic():
             scorecard = Scorecard.objects.create(project=project)
-            ScorecardCriterion.objects.bulk_create(
-                [
-                    ScorecardCriterion(
-                        scorecard=scorecard,
-                        name=c.name,
-                        group=c.group,
-                        description=c.description,
-                        weight=c.weight,
-                        minimum=c.minimum,
-                        position=c.position,
-                    )
-                    for c in Criterion.objects.filter(is_active=True)
-                ]
-            )
+            ScorecardCriterion.objects.bulk_create(criteria_copies(scorecard))
             standings_refresh(scorecard)
             return scorecard
     except IntegrityError:  # created by a concurrent request
         return Scorecard.objects.get(project=project)
+
+
+def _stored(scorecard: Scorecard) -> Scorecard:
+    """``scorecard`` itself, or for a page's unsaved stand-in (``selectors.scorecard_of``)
+    the project's stored scorecard, created now: the first write creates it."""
+    return scorecard if scorecard.pk is not None else scorecard_for(scorecard.project)
 
 
 def standings_refresh(scorecard: Scorecard) -> None:
@@ -98,6 +97,9 @@ STANDING_FIELDS = ["it_total", "marketing_total", "overall_total", "rank", "belo
 
 
 def standing_decision(scorecard: Scorecard) -> Decision | None:
+    """The decision in force, if any (a page's unsaved stand-in has none)."""
+    if scorecard.pk is None:
+        return None
     return scorecard.decisions.filter(withdrawn_at__isnull=True).select_related("candidate", "decided_by").first()
 
 
@@ -111,7 +113,14 @@ def candidate_save(
     *, actor: User, scorecard: Scorecard, name: str, website: str = "", notes: str = "",
     build_in_house: bool = False, candidate: Candidate | None = None,
 ) -> Candidate:  # fmt: skip
-    """Add a candidate (or change one); names are unique per scorecard."""
+    """Add a candidate (or change one); names are unique per scorecard.
+
+    Who: those who manage the project (``access.can_manage``).
+    """
+    _require_manager(actor, scorecard.project)
+    if candidate is not None and candidate.scorecard_id != scorecard.pk:
+        raise ValidationError("This candidate belongs to another scorecard.")
+    scorecard = _stored(scorecard)  # the first candidate creates the scorecard
     _ensure_open(scorecard)
     name = name.strip()
     clash = scorecard.candidates.filter(name__iexact=name)
@@ -127,7 +136,11 @@ def candidate_save(
 
 @transaction.atomic
 def candidate_delete(*, actor: User, candidate: Candidate) -> int:
-    """Delete a candidate and its ratings; returns how many ratings were lost."""
+    """Delete a candidate and its ratings; returns how many ratings were lost.
+
+    Who: those who manage the project (``access.can_manage``).
+    """
+    _require_manager(actor, candidate.scorecard.project)
     _lock(candidate.scorecard)
     _ensure_open(candidate.scorecard)
     if candidate.decisions.exists():
@@ -150,8 +163,17 @@ def ratings_save(
 
     Every score must be 1–5; a submit needs every criterion scored. On a
     refusal nothing is written and the error names each criterion at fault.
+
+    Who: the project's members (``access.can_participate``), never an
+    executive or administrator as such.
     """
     scorecard = candidate.scorecard
+    access.require(
+        actor,
+        scorecard.project,
+        access.can_participate(actor, scorecard.project),
+        "Only the project's members rate its vendors.",
+    )
     with transaction.atomic():
         _lock(scorecard)
         _ensure_open(scorecard)
@@ -186,13 +208,44 @@ def ratings_save(
 
 @transaction.atomic
 def invitations_send(*, actor: User, candidate: Candidate, users: list[User]) -> int:
-    """Invite members to test-drive and rate ``candidate``; returns how many were new."""
+    """Invite members to test-drive and rate ``candidate``; returns how many were new.
+
+    Who: those who manage the project (``access.can_manage``).
+    """
+    _require_manager(actor, candidate.scorecard.project)
     _ensure_open(candidate.scorecard)
     before = candidate.invitations.count()
     Invitation.objects.bulk_create(
         [Invitation(candidate=candidate, user=user, invited_by=actor) for user in users], ignore_conflicts=True
     )
     return candidate.invitations.count() - before
+
+
+def _require_manager(actor: User, project: Project) -> None:
+    access.require(
+        actor,
+        project,
+        access.can_manage(actor, project),
+        "Only the project's owner, sponsors, IT lead and executives manage its vendor candidates.",
+    )
+
+
+def _require_decider(actor: User, project: Project) -> None:
+    access.require(
+        actor,
+        project,
+        access.can_decide_vendor(actor, project),
+        "Only step 5's Accountable person or an executive chooses the vendor.",
+    )
+
+
+def _record_outcome(actor: User, step: LifecycleStep, outcome: str) -> None:
+    """Step 5's outcome follows the vendor decision: written with it, by whoever
+    may decide (planning the step is not needed for that)."""
+    step = LifecycleStep.objects.select_for_update().get(pk=step.pk)
+    step.outcome = outcome
+    step._history_user = actor
+    step.save(update_fields=["outcome"])
 
 
 def _json(value):
@@ -207,7 +260,12 @@ def decision_record(
     """Record the vendor decision with a frozen copy of the results and of step 5's RACI.
 
     A decision for a candidate that is not ranked first needs a reason.
+
+    Who: step 5's Accountable person or an executive (``access.can_decide_vendor``).
     """
+    _require_decider(actor, scorecard.project)
+    if candidate.scorecard_id != scorecard.pk:
+        raise ValidationError("This candidate belongs to another scorecard.")
     with transaction.atomic():
         Scorecard.objects.select_for_update().get(pk=scorecard.pk)
         if standing_decision(scorecard) is not None:
@@ -235,11 +293,10 @@ def decision_record(
             results_snapshot=[[_json(cell) for cell in row] for row in results_table(results)],
             raci_snapshot=raci,
         )
-        step_update(
-            actor=actor,
-            step=step,
-            due_date=step.due_date,
-            outcome=f"Chosen: {candidate.name}, by {actor.display_name} on {timezone.localdate():%d %b %Y}. "
+        _record_outcome(
+            actor,
+            step,
+            f"Chosen: {candidate.name}, by {actor.display_name} on {timezone.localdate():%d %b %Y}. "
             f"{rationale.strip()}",
         )
         return decision
@@ -247,7 +304,11 @@ def decision_record(
 
 @transaction.atomic
 def decision_withdraw(*, actor: User, decision: Decision, reason: str) -> Decision:
-    """Withdraw a standing decision (recorded, with its reason); the scorecard reopens."""
+    """Withdraw a standing decision (recorded, with its reason); the scorecard reopens.
+
+    Who: step 5's Accountable person or an executive (``access.can_decide_vendor``).
+    """
+    _require_decider(actor, decision.scorecard.project)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the decision is withdrawn."})
     updated = Decision.objects.filter(pk=decision.pk, withdrawn_at__isnull=True).update(
@@ -256,11 +317,8 @@ def decision_withdraw(*, actor: User, decision: Decision, reason: str) -> Decisi
     if not updated:
         raise ValidationError("This decision was already withdrawn.")
     step = decision.scorecard.project.steps.get(key=VENDOR_STEP)
-    step_update(
-        actor=actor,
-        step=step,
-        due_date=step.due_date,
-        outcome=f"Decision for {decision.candidate.name} withdrawn by {actor.display_name}: {reason.strip()}",
+    _record_outcome(
+        actor, step, f"Decision for {decision.candidate.name} withdrawn by {actor.display_name}: {reason.strip()}"
     )
     decision.refresh_from_db()
     return decision

@@ -11,16 +11,25 @@ from projects.forms import add_service_errors
 from scorecards import exports, services
 from scorecards.forms import CandidateForm, DecisionForm, InviteForm, RatingForm, WithdrawForm
 from scorecards.models import Candidate, RatingSheet
-from scorecards.selectors import invite_suggestions, my_sheets, scorecard_results
+from scorecards.selectors import (
+    candidate_of,
+    invite_suggestions,
+    my_sheets,
+    scorecard_of,
+    scorecard_results,
+    withdrawn_decisions,
+)
 
 
 def _load(request, slug, action=Action.VIEW):
+    """The project and its scorecard: an unsaved stand-in before the first write
+    (a page never creates one; the first candidate added does)."""
     project = get_project_or_404(request.user, slug, action)
-    return project, services.scorecard_for(project)
+    return project, scorecard_of(project)
 
 
 def _candidate(scorecard, candidate_id) -> Candidate:
-    candidate = scorecard.candidates.filter(pk=candidate_id).first()
+    candidate = candidate_of(scorecard, candidate_id)
     if candidate is None:
         raise Http404("No such candidate.")
     return candidate
@@ -47,7 +56,7 @@ def scorecard(request, slug):
         "scorecard": sc,
         "results": results,
         "decision": decision,
-        "past_decisions": sc.decisions.filter(withdrawn_at__isnull=False).select_related("candidate", "withdrawn_by"),
+        "past_decisions": withdrawn_decisions(sc),
         "my_sheets": my_sheets(sc, request.user),
         "can_manage": can_manage(request.user, project),
         "can_rate": is_member(request.user, project),

@@ -1,119 +1,457 @@
-"""Every project URL × every persona → the status each must get.
+"""Every URL of the site × every persona → the status each must get.
 
-Outsiders get 404 (the project does not exist for them); read-only members get
-403 on anything that changes it. ``test_every_project_url_has_a_row`` fails
-when a URL under a project is added without a row here.
+One row per URL pattern and method (GET, and POST where the URL writes); a
+pattern may have several rows (an open and a closed round, an organization and
+a project round). The rules the table spells out (``projects.access``):
+
+* anonymous visitors, and people whose account was deactivated, are sent to
+  the login page (302) from every page but login, logout and the health probe;
+* outsiders get **404** on every URL of a project or of a project's round, and
+  on an organization round they were not invited to: it does not exist for them;
+* a member who may see but not change gets **403**;
+* Django's own admin is checked at its front door (``admin:index``); its other
+  URLs are Django's and are not listed.
+
+``test_every_url_pattern_has_a_row`` fails naming any pattern without a row, and
+``test_no_page_get_writes`` checks that no GET in the table writes to the
+database, whoever asks.
 """
 
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-PERSONAS = ("outsider", "member", "owner", "it_lead", "executive", "admin_user")
+from alignment.defaults import ensure_default_questionnaire
+from alignment.models import AlignmentRound, RoundDimension
+from alignment.services import answers_submit, round_close, round_open
+from conftest import UserFactory, assign
+from governance.models import Department
+from raci.models import Role
+from scorecards.defaults import ensure_default_criteria
+from scorecards.services import candidate_save, ratings_save, scorecard_for
+
+PERSONAS = ("anonymous", "inactive", "outsider", "member", "owner", "it_lead", "executive", "admin_user")
+SIGNED_OUT = ("anonymous", "inactive")  # a deactivated account's session no longer logs anyone in
+LOGIN = "login"  # 302 to the login page
+# Django's admin has its own login and its own tests; only its front door is in the table.
+UNLISTED_NAMESPACES = {"admin"}
 
 
-def everyone(status, **overrides):
-    return {p: overrides.get(p, status) for p in PERSONAS}
+def signed_in(status, **overrides) -> dict:
+    """``status`` for everyone signed in; the login page for everyone else."""
+    expected = {p: (LOGIN if p in SIGNED_OUT else status) for p in PERSONAS}
+    return {**expected, **overrides}
 
 
-def managers(status, *, member=403):
-    return everyone(status, outsider=404, member=member)
+def viewers(status, **overrides) -> dict:
+    """A project's page: ``status`` for whoever may see the project, 404 for an outsider."""
+    return signed_in(status, **{"outsider": 404, **overrides})
 
 
-# url name, method, extra query/data, expected status per persona
+def managers(status, **overrides) -> dict:
+    """A project's change: ``status`` for those who manage it, 403 for a read-only member."""
+    return viewers(status, **{"member": 403, **overrides})
+
+
+def public(status, **overrides) -> dict:
+    return {**dict.fromkeys(PERSONAS, status), **overrides}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    expected: dict
+    target: str = ""  # what the URL points at: see World
+    params: dict = field(default_factory=dict)  # query (GET) or form data (POST); persona names become their pk
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method.upper()} {self.name}{f' ({self.label})' if self.label else ''}"
+
+
 TABLE = [
-    ("project_detail", "get", {}, everyone(200, outsider=404)),
-    ("projects:edit", "get", {}, managers(200)),
-    ("projects:edit", "post", {}, managers(200)),  # empty form: re-shown with errors
-    ("projects:step_edit", "get", {}, managers(200)),
-    ("projects:step_edit", "post", {}, managers(302)),
-    ("raci:matrix", "get", {}, everyone(200, outsider=404)),
-    ("raci:matrix", "post", {}, managers(302)),
-    ("raci:matrix_row", "get", {"add": "owner"}, managers(200)),
-    ("raci:step_transition", "post", {}, managers(302)),
-    ("scorecards:scorecard", "get", {}, everyone(200, outsider=404)),
-    ("scorecards:candidate_add", "post", {}, managers(302)),
-    ("scorecards:candidate_edit", "get", {}, managers(200)),
-    ("scorecards:candidate_delete", "get", {}, managers(200)),
-    ("scorecards:rate", "get", {}, everyone(200, outsider=404, executive=403, admin_user=403)),
-    ("scorecards:invite", "get", {}, managers(200)),
+    # --- The site and the organization -------------------------------------------------
+    Row("login", "get", public(302, anonymous=200, inactive=200)),  # signed in: sent on home
+    Row("login", "post", public(302, anonymous=200, inactive=200)),  # empty form: re-shown with errors
+    Row("logout", "get", signed_in(405)),  # logging out is a POST
+    Row("logout", "post", public(LOGIN)),
+    Row("health", "get", public(200)),
+    Row("home", "get", signed_in(200, executive=302)),  # an executive's home is the portfolio
+    Row("my_work", "get", signed_in(200)),
+    Row("preferences", "get", signed_in(200)),
+    Row("preferences", "post", signed_in(302)),  # every field may be blank: saved, back to the page
+    Row("admin:index", "get", public(302, admin_user=200)),  # everyone else: the admin's own login
+    # --- The portfolio and the project list: only what each may see, so open to all ------
+    Row("portfolio", "get", signed_in(200)),
+    Row("portfolio_export", "get", signed_in(200), target="csv", label="csv"),
+    Row("portfolio_export", "get", signed_in(200), target="xlsx", label="xlsx"),
+    Row("portfolio_steps", "get", signed_in(200), target="unowned", label="unowned"),
+    Row("portfolio_steps", "get", signed_in(200), target="overdue", label="overdue"),
+    Row("project_list", "get", signed_in(200)),
+    Row("projects:create", "get", signed_in(200)),
+    Row("projects:create", "post", signed_in(200)),  # empty form: re-shown with errors
+    # --- A project -----------------------------------------------------------------------
+    Row("project_detail", "get", viewers(200), target="project"),
+    Row("projects:edit", "get", managers(200), target="project"),
+    Row("projects:edit", "post", managers(200), target="project"),  # empty form: re-shown with errors
+    Row("projects:step_edit", "get", managers(200), target="step"),
+    Row("projects:step_edit", "post", managers(302), target="step"),
+    Row("raci:matrix", "get", viewers(200), target="project"),
+    Row("raci:matrix", "post", managers(302), target="project"),  # nobody in it: nothing changed
+    Row("raci:matrix_row", "get", managers(200), target="project", params={"add": "owner"}),
+    # starting step 1 needs an Accountable person: refused with a message, back to the project
+    Row("raci:step_transition", "post", managers(302), target="transition"),
+    # --- Its scorecard -------------------------------------------------------------------
+    Row("scorecards:scorecard", "get", viewers(200), target="project"),
+    Row("scorecards:candidate_add", "post", managers(302), target="project"),
+    Row("scorecards:candidate_edit", "get", managers(200), target="candidate"),
+    Row("scorecards:candidate_edit", "post", managers(200), target="candidate"),  # empty: errors shown
+    Row("scorecards:candidate_delete", "get", managers(200), target="candidate"),
+    Row("scorecards:candidate_delete", "post", managers(302), target="candidate"),
+    # rating is a member's own evidence: never an executive's or an administrator's as such
+    Row("scorecards:rate", "get", viewers(200, executive=403, admin_user=403), target="candidate"),
+    Row("scorecards:rate", "post", viewers(302, executive=403, admin_user=403), target="candidate"),  # a draft
+    Row("scorecards:invite", "get", managers(200), target="candidate"),
+    Row("scorecards:invite", "post", managers(200), target="candidate"),  # nobody picked: errors shown
     # choosing the vendor: step 5's Accountable (nobody here) or an executive
-    ("scorecards:decide", "get", {}, everyone(403, outsider=404, executive=200)),
-    ("scorecards:withdraw", "post", {}, everyone(403, outsider=404, executive=302)),
-    ("scorecards:export", "get", {}, everyone(200, outsider=404)),
-    ("alignment:project_rounds", "get", {}, everyone(200, outsider=404)),
-    ("alignment:project_round_new", "get", {}, managers(200)),
-    ("alignment:project_round_new", "post", {}, managers(200)),  # empty form: re-shown with errors
+    Row("scorecards:decide", "get", viewers(403, executive=200), target="candidate"),
+    Row("scorecards:decide", "post", viewers(403, executive=200), target="candidate"),  # no rationale: errors
+    Row("scorecards:withdraw", "post", viewers(403, executive=302), target="project"),
+    Row("scorecards:export", "get", viewers(200), target="export"),
+    # --- Alignment -------------------------------------------------------------------------
+    Row("alignment:index", "get", signed_in(200)),
+    Row("alignment:round_new", "get", signed_in(403, executive=200, admin_user=200)),
+    Row("alignment:round_new", "post", signed_in(403, executive=200, admin_user=200)),  # empty: errors shown
+    Row("alignment:project_rounds", "get", viewers(200), target="project"),
+    Row("alignment:project_round_new", "get", managers(200), target="project"),
+    Row("alignment:project_round_new", "post", managers(200), target="project"),  # empty: errors shown
+    # A round of the project, opened by its owner; the member and the IT lead are invited.
+    Row("alignment:round", "get", viewers(200), target="open_round", label="open project round"),
+    Row("alignment:round", "get", viewers(200), target="closed_round", label="closed project round"),
+    Row("alignment:export", "get", viewers(200), target="closed_round", label="closed project round"),
+    Row("alignment:round", "get", viewers(200), target="lapsed_round", label="lapsed project round"),
+    Row("alignment:export", "get", viewers(200), target="lapsed_round", label="lapsed project round"),
+    Row("alignment:export", "get", viewers(302), target="open_round", label="open: no results yet"),
+    # answering: the invited members only (the owner was not invited; executives do not answer as such)
+    Row("alignment:answer", "get", viewers(200, owner=403, executive=403, admin_user=403), target="open_round"),
+    Row(  # nothing answered: the form is shown again
+        "alignment:answer", "post", viewers(200, owner=403, executive=403, admin_user=403), target="open_round"
+    ),
+    # closing: whoever opened it, and those who manage the project
+    Row("alignment:close", "post", managers(302), target="open_round"),
+    # An organization round opened by the executive; the member and the IT lead are invited.
+    # It exists for executives, administrators, its opener and its invitees.
+    Row("alignment:round", "get", viewers(200, owner=404), target="org_round", label="organization round"),
+    Row(
+        "alignment:round", "get", viewers(200, owner=404), target="lapsed_org_round", label="lapsed organization round"
+    ),
+    Row(
+        "alignment:export", "get", viewers(200, owner=404), target="lapsed_org_round", label="lapsed organization round"
+    ),
+    Row(
+        "alignment:answer",
+        "get",
+        viewers(200, owner=404, executive=403, admin_user=403),
+        target="org_round",
+        label="organization round",
+    ),
+    Row(
+        "alignment:close",
+        "post",
+        viewers(403, owner=404, executive=302, admin_user=302),
+        target="org_round",
+        label="organization round",
+    ),
 ]
 
 
-def _candidate(project):
-    from scorecards.services import candidate_save, scorecard_for
-
-    return {"candidate_id": candidate_save(actor=project.owner, scorecard=scorecard_for(project), name="Acme").pk}
-
-
-EXTRA_KWARGS = {
-    "projects:step_edit": {"number": 2},
-    "raci:step_transition": {"number": 1, "transition": "start"},
-    "scorecards:candidate_edit": _candidate,
-    "scorecards:candidate_delete": _candidate,
-    "scorecards:rate": _candidate,
-    "scorecards:invite": _candidate,
-    "scorecards:decide": _candidate,
-    "scorecards:export": {"fmt": "csv"},
+SITE_TARGETS = {
+    "": {},
+    "csv": {"fmt": "csv"},
+    "xlsx": {"fmt": "xlsx"},
+    "unowned": {"kind": "unowned"},
+    "overdue": {"kind": "overdue"},
 }
+PROJECT_TARGETS = {  # URL arguments besides the project's slug
+    "project": {},
+    "step": {"number": 2},
+    "transition": {"number": 1, "transition": "start"},
+    "export": {"fmt": "csv"},
+}
+ROUND_TARGETS = ("open_round", "closed_round", "lapsed_round", "org_round", "lapsed_org_round")
 
 
-def _kwargs(name, project):
-    extra = EXTRA_KWARGS.get(name, {})
-    return extra(project) if callable(extra) else extra
+class World:
+    """What a row's URL points at, built on first use for the test that needs it."""
+
+    def __init__(self, request, project):
+        self.request = request
+        self.project = project
+
+    def persona(self, name):
+        return self.request.getfixturevalue(name)
+
+    def kwargs(self, target: str) -> dict:
+        if target in SITE_TARGETS:
+            return SITE_TARGETS[target]
+        slug = {"slug": self.project.slug}
+        if target in PROJECT_TARGETS:
+            return {**slug, **PROJECT_TARGETS[target]}
+        if target == "candidate":
+            return {**slug, "candidate_id": self.candidate.pk}
+        return {"pk": getattr(self, target).pk}  # one of ROUND_TARGETS
+
+    def url(self, row: Row) -> str:
+        return reverse(row.name, kwargs=self.kwargs(row.target))
+
+    def params(self, row: Row) -> dict:
+        return {key: self.persona(value).pk for key, value in row.params.items()}
+
+    @cached_property
+    def candidate(self):
+        ensure_default_criteria()
+        return candidate_save(actor=self.project.owner, scorecard=scorecard_for(self.project), name="Acme")
+
+    def _round(self, opener, invitees, project=None, title="Check"):
+        ensure_default_questionnaire()
+        closes_on = timezone.localdate() + timedelta(days=7)
+        return round_open(actor=opener, title=title, closes_on=closes_on, invitees=invitees, project=project)
+
+    @cached_property
+    def open_round(self):
+        return self._round(self.project.owner, [self.persona("member"), self.persona("it_lead")], self.project)
+
+    def _answered_round(self, opener, project, title):
+        """A round answered by three new people on each side (enough for results
+        to show); the member and the IT lead are invited too."""
+        respondents = [UserFactory(department=Department.MARKETING) for _ in range(3)]
+        respondents += [UserFactory(department=Department.IT) for _ in range(3)]
+        if project is not None:
+            for person in respondents:
+                assign(project.steps.get(number=2), person, Role.INFORMED)
+        invitees = [*respondents, self.persona("member"), self.persona("it_lead")]
+        round_ = self._round(opener, invitees, project, title=title)
+        dimensions = list(RoundDimension.objects.filter(round=round_))
+        for level, person in enumerate(respondents):
+            answers = {d.pk: (1 + (level + d.position) % 5, "") for d in dimensions}
+            answers_submit(actor=person, round_=round_, answers=answers)
+        return round_
+
+    @cached_property
+    def closed_round(self):
+        """A project round closed by its opener (the close service)."""
+        round_ = self._answered_round(self.project.owner, self.project, "Closed check")
+        return round_close(actor=self.project.owner, round_=round_)
+
+    @cached_property
+    def lapsed_round(self):
+        """A project round whose closing date passed: nobody closed it, so the
+        first read of its results is also the first time anything computes them."""
+        return self._lapse(self._answered_round(self.project.owner, self.project, "Lapsed check"))
+
+    @cached_property
+    def lapsed_org_round(self):
+        return self._lapse(self._answered_round(self.persona("executive"), None, "Lapsed organization check"))
+
+    @staticmethod
+    def _lapse(round_):
+        AlignmentRound.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+        round_.refresh_from_db()
+        return round_
+
+    @cached_property
+    def org_round(self):
+        return self._round(self.persona("executive"), [self.persona("member"), self.persona("it_lead")])
+
+    def populate(self):
+        """Everything a page may read: a candidate rated by the member (submitted),
+        a closed round, and rounds that lapsed with no one closing them."""
+        ratings_save(
+            actor=self.persona("member"),
+            candidate=self.candidate,
+            scores={c.pk: 3 for c in self.candidate.scorecard.criteria.all()},
+            comments={},
+            submit=True,
+        )
+        return [self.closed_round, self.lapsed_round, self.lapsed_org_round, self.open_round, self.org_round]
 
 
-def _project_url_names() -> set[str]:
+@pytest.fixture
+def inactive(project):
+    """A former member: Consulted on step 2, then their account was deactivated."""
+    user = UserFactory(username="dora", first_name="Dora", last_name="Departed", department=Department.MARKETING)
+    assign(project.steps.get(number=2), user, Role.CONSULTED)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@pytest.fixture
+def world(request, project):
+    return World(request, project)
+
+
+def _signed_in_client(client, world, persona):
+    if persona != "anonymous":
+        client.force_login(world.persona(persona))  # before any capture: last_login is its write
+    return client
+
+
+def _url_pattern_names() -> set[str]:
     names = set()
 
     def walk(patterns, namespace=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
+                if pattern.namespace in UNLISTED_NAMESPACES:
+                    continue
                 ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
                 walk(pattern.url_patterns, ns)
-            elif isinstance(pattern, URLPattern) and "<slug:slug>" in str(pattern.pattern) and pattern.name:
-                names.add(f"{namespace}{pattern.name}")
+            elif isinstance(pattern, URLPattern):
+                names.add(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
 
     walk(get_resolver().url_patterns)
     return names
 
 
-def test_every_project_url_has_a_row():
-    missing = _project_url_names() - {name for name, *_ in TABLE}
+def test_every_url_pattern_has_a_row():
+    missing = _url_pattern_names() - {row.name for row in TABLE}
     assert not missing, f"Add rows to tests/test_access.py for: {sorted(missing)}"
+
+
+def test_every_row_names_a_real_url_and_every_persona():
+    listed = _url_pattern_names() | {"admin:index"}
+    assert not [row.id for row in TABLE if row.name not in listed]
+    assert all(set(row.expected) == set(PERSONAS) for row in TABLE)
+    assert len({row.id for row in TABLE}) == len(TABLE), "two rows with the same name, method and label"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(("name", "method", "extra", "expected"), TABLE, ids=[f"{r[1]} {r[0]}" for r in TABLE])
-def test_project_url_answers_each_persona(request, client, project, persona, name, method, extra, expected):
-    user = request.getfixturevalue(persona)
-    client.force_login(user)
-    url = reverse(name, kwargs={"slug": project.slug, **_kwargs(name, project)})
-    data = {key: request.getfixturevalue(value).pk for key, value in extra.items()}
-    response = getattr(client, method)(url, data)
-    assert response.status_code == expected[persona], f"{method.upper()} {url} as {persona}"
+@pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
+def test_url_answers_each_persona(client, world, row, persona):
+    url = world.url(row)
+    client = _signed_in_client(client, world, persona)
+    response = getattr(client, row.method)(url, world.params(row))
+    expected = row.expected[persona]
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{row.method.upper()} {url} as {persona}: {response.status_code}"
+        assert response["Location"].startswith(reverse("login")), f"{row.method.upper()} {url} as {persona}"
+    else:
+        assert response.status_code == expected, f"{row.method.upper()} {url} as {persona}"
+
+
+def _without_a_post_row() -> list[str]:
+    posted = {row.name for row in TABLE if row.method == "post"}
+    return sorted({row.name for row in TABLE if row.name not in posted and row.name != "admin:index"})
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "extra", "expected"), TABLE, ids=[f"{r[1]} {r[0]}" for r in TABLE])
-def test_unknown_project_is_404_even_for_an_administrator(client, admin_user, project, name, method, extra, expected):
+@pytest.mark.parametrize("name", _without_a_post_row())
+def test_a_url_with_no_post_row_refuses_a_post(client, world, admin_user, name):
+    """So a view that starts taking POSTs must get its rows here."""
+    row = next(row for row in TABLE if row.name == name)
     client.force_login(admin_user)
-    url = reverse(name, kwargs={**_kwargs(name, project), "slug": "no-such-project"})
-    assert getattr(client, method)(url).status_code == 404
+    assert client.post(world.url(row)).status_code == 405
+
+
+PROJECT_ROWS = [r for r in TABLE if r.target in PROJECT_TARGETS or r.target == "candidate"]
+ROUND_ROWS = [r for r in TABLE if r.target in ROUND_TARGETS]
 
 
 @pytest.mark.django_db
-def test_anonymous_visitor_is_sent_to_login(client, project):
-    response = client.get(project.get_absolute_url())
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+@pytest.mark.parametrize("row", PROJECT_ROWS, ids=[r.id for r in PROJECT_ROWS])
+def test_unknown_project_is_404_even_for_an_administrator(client, world, admin_user, row):
+    client.force_login(admin_user)
+    url = reverse(row.name, kwargs={**world.kwargs(row.target), "slug": "no-such-project"})
+    assert getattr(client, row.method)(url).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROUND_ROWS, ids=[r.id for r in ROUND_ROWS])
+def test_unknown_round_is_404_even_for_an_administrator(client, admin_user, row):
+    client.force_login(admin_user)
+    assert getattr(client, row.method)(reverse(row.name, kwargs={"pk": 999_999})).status_code == 404
+
+
+# --- GET never writes ------------------------------------------------------------------
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+SESSION_TABLE = re.compile(r"\bdjango_session\b", re.IGNORECASE)
+
+
+def writes(queries: list[dict]) -> list[str]:
+    """The statements that change the database, less the session's own."""
+    return [q["sql"] for q in queries if WRITE.match(q["sql"]) and not SESSION_TABLE.search(q["sql"])]
+
+
+# Who reads each page for the GET test: the narrowest reader (a page can differ
+# for whoever rated, was invited, or owns) and the broadest (sees everything).
+NARROW_READERS = ("member", "owner", "it_lead", "outsider", "anonymous")
+BROAD_READERS = ("executive", "admin_user")
+
+
+def _readers() -> list[tuple[str, Row, str]]:
+    """Every GET row, with the personas that read it (a 2xx answer), in two worlds:
+    ``bare`` (only what the URL points at: a project with no scorecard yet, so a
+    page that creates one shows) read by the broadest reader, and ``populated``
+    (ratings, closed and lapsed rounds) read by the narrowest and the broadest."""
+    cases = []
+    for row in TABLE:
+        if row.method != "get":
+            continue
+        allowed = [p for p in PERSONAS if isinstance(row.expected[p], int) and 200 <= row.expected[p] < 300]
+        narrow = next((p for p in NARROW_READERS if p in allowed), None)
+        broad = next((p for p in BROAD_READERS if p in allowed), None)
+        if not allowed:  # a redirect or a refusal for everyone (logout, an open round's export)
+            continue
+        cases.append(("bare", row, broad or narrow))
+        cases += [("populated", row, persona) for persona in PERSONAS if persona in {narrow, broad}]
+    return cases
+
+
+READERS = _readers()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "row", "persona"), READERS, ids=[f"{row.id} as {persona}, {state}" for state, row, persona in READERS]
+)
+def test_no_page_get_writes(client, world, state, row, persona):
+    if state == "populated":
+        world.populate()
+    url = world.url(row)  # building what the URL points at writes too: all before the capture
+    params = world.params(row)
+    client = _signed_in_client(client, world, persona)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert 200 <= response.status_code < 300, f"GET {url} as {persona}: {response.status_code}"
+    written = writes(captured.captured_queries)
+    assert not written, f"GET {url} as {persona} ({state}) wrote {len(written)} time(s):\n" + "\n".join(written)
+
+
+def test_the_write_filter_ignores_only_the_session():
+    queries = [
+        {"sql": 'UPDATE "django_session" SET "session_data" = %s'},
+        {"sql": 'INSERT INTO "django_session" ("session_key") VALUES (%s)'},
+        {"sql": 'SELECT "x" FROM "scorecards_scorecard" FOR UPDATE'},
+        {"sql": 'INSERT INTO "scorecards_scorecard" ("project_id") VALUES (%s)'},
+        {"sql": ' update "alignment_roundsummary" SET "level" = 3'},
+        {"sql": 'DELETE FROM "raci_reminder"'},
+    ]
+    assert len(writes(queries)) == 3
+
+
+# --- What the table cannot say ------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -121,6 +459,7 @@ def test_outsider_does_not_see_the_project_in_lists(client, project, outsider):
     client.force_login(outsider)
     assert project.name not in client.get(reverse("project_list")).content.decode()
     assert project.name not in client.get(reverse("home")).content.decode()
+    assert project.name not in client.get(reverse("portfolio")).content.decode()
 
 
 @pytest.mark.django_db
@@ -129,3 +468,12 @@ def test_403_page_says_why(client, project, member):
     response = client.get(reverse("projects:edit", kwargs={"slug": project.slug}))
     assert response.status_code == 403
     assert "You can see this project but not change it." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_capture_sees_what_a_post_writes(client, project, owner):
+    """The GET test would pass on a capture that sees nothing: this one would not."""
+    client.force_login(owner)
+    with CaptureQueriesContext(connection) as captured:
+        client.post(reverse("scorecards:candidate_add", kwargs={"slug": project.slug}), {"name": "Globex"})
+    assert any("scorecards_candidate" in sql for sql in writes(captured.captured_queries))

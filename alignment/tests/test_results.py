@@ -18,6 +18,7 @@ Weakest: selection 2.29, then testing and strategy tied at 20/7 (dimension order
 import csv
 import io
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -207,3 +208,140 @@ def test_comments_are_shown_sorted_without_side_or_level(client, executive):
     client.force_login(executive)
     page = text(client.get(reverse("alignment:round", args=[round_.pk])).content.decode())
     assert "Shared vision and roadmap y note 4 z note 0" in page
+
+
+# --- Stored summaries: reads never write, and a stored summary never disagrees ----------------
+
+
+def _writes(queries) -> list[str]:
+    verbs = {"INSERT", "UPDATE", "DELETE"}
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().split(" ", 1)[0].upper() in verbs and "django_session" not in q["sql"]
+    ]
+
+
+def _page_figures(client, round_):
+    return client.get(reverse("alignment:round", args=[round_.pk])).context["results"].figures
+
+
+def test_reading_a_round_closed_by_time_and_the_portfolio_writes_nothing(client, executive, example):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alignment.models import RoundSummary
+    from alignment.selectors import organization_alignment
+
+    client.force_login(executive)
+    with CaptureQueriesContext(connection) as reads:
+        page = _page_figures(client, example)
+        client.get(reverse("portfolio"))
+        client.get(reverse("alignment:index"))
+        portfolio = organization_alignment(executive).figures
+    assert _writes(reads) == [] and not RoundSummary.objects.exists()
+    assert portfolio == page and page.overall == pytest.approx(164 / 56)
+
+
+def test_closing_a_round_stores_its_summary_and_the_portfolio_reads_it(client, executive, django_assert_num_queries):
+    from alignment.models import RoundSummary
+    from alignment.selectors import organization_alignment, results_visible_rounds, stored_or_computed
+    from alignment.services import round_close
+
+    round_, _, _ = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS, closed=False)
+    assert not RoundSummary.objects.exists()
+    round_close(actor=executive, round_=round_)
+    summary = RoundSummary.objects.get(round=round_)
+    assert summary.closes_at == round_.closes_at
+    assert summary.groups == {"marketing": [93, 32, 4], "it": [71, 24, 3]}
+    rows = list(
+        results_visible_rounds(executive, None).values("pk", "closes_at", "summary__closes_at", "summary__groups")
+    )
+    with django_assert_num_queries(0):  # stored: nothing to compute
+        stored_or_computed(rows)
+    client.force_login(executive)
+    assert organization_alignment(executive).figures == _page_figures(client, round_)
+
+
+def test_rounds_closed_by_time_get_their_summaries_from_the_repair_command_and_beat(executive):
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from alignment.models import AlignmentRound, RoundSummary
+    from alignment.tasks import store_round_summaries
+
+    first, _, _ = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS, days_ago=3)
+    out = io.StringIO()
+    call_command("refresh_round_summaries", stdout=out)
+    assert "Summaries stored for 1 closed round(s)." in out.getvalue()
+    assert RoundSummary.objects.get(round=first).closes_at == first.closes_at
+    assert store_round_summaries() == 0  # nothing missing or stale
+    beat = settings.CELERY_BEAT_SCHEDULE["store-round-summaries"]
+    assert beat["task"] == store_round_summaries.name and beat["schedule"] == 15 * 60
+    second, _, _ = answered_round(executive, [[3] * 8] * 3, [[3] * 8] * 3, title="Autumn round")
+    AlignmentRound.objects.filter(pk=first.pk).update(closes_at=first.closes_at - timedelta(hours=1))
+    assert store_round_summaries() == 2  # the new round, and the one whose closing time moved
+    assert RoundSummary.objects.get(round=second).groups == {"marketing": [72, 24, 3], "it": [72, 24, 3]}
+    out = io.StringIO()
+    call_command("refresh_round_summaries", "--all", stdout=out)
+    assert "Summaries stored for 2 closed round(s)." in out.getvalue()
+
+
+@pytest.mark.parametrize("delete", ["invitation", "answers", "user"])
+def test_deleting_after_close_keeps_the_stored_summary_equal_to_the_round_page(client, executive, delete):
+    from alignment.models import RoundAnswer, RoundInvitation, RoundSummary
+    from alignment.selectors import organization_alignment
+    from alignment.services import round_close
+
+    round_, _marketing, it_people = answered_round(executive, [[4] * 8] * 3, [[2] * 8] * 3 + [[5] * 8], closed=False)
+    round_close(actor=executive, round_=round_)
+    assert organization_alignment(executive).figures.it == pytest.approx((48 + 40) / 32)
+    leaver = it_people[-1]
+    if delete == "invitation":
+        RoundInvitation.objects.get(round=round_, user=leaver).delete()
+    elif delete == "answers":
+        RoundAnswer.objects.filter(invitation__user=leaver).delete()
+    else:
+        leaver.delete()  # cascades to the invitation and the answers
+    assert RoundSummary.objects.get(round=round_).groups["it"] == [48, 24, 3]
+    client.force_login(executive)
+    page = _page_figures(client, round_)
+    assert organization_alignment(executive).figures == page and page.it == pytest.approx(2.0)
+
+
+def test_deleting_a_user_after_close_in_a_project_round_keeps_the_portfolio_true(client, executive, project):
+    from alignment.models import RoundSummary
+    from alignment.selectors import latest_project_alignment
+    from alignment.services import round_close
+    from raci.models import RaciAssignment
+
+    round_, marketing, _it = answered_round(executive, [[4] * 8] * 4, [[2] * 8] * 3, project=project, closed=False)
+    round_close(actor=executive, round_=round_)
+    RaciAssignment.objects.filter(user=marketing[0]).delete()
+    marketing[0].delete()
+    assert RoundSummary.objects.get(round=round_).groups["marketing"] == [96, 24, 3]
+    client.force_login(executive)
+    portfolio = latest_project_alignment(type(project).objects.all())[project.pk].figures
+    assert portfolio == _page_figures(client, round_) and portfolio.marketing_n == 3
+
+
+def test_an_administrator_moving_the_closing_date_stores_or_forgets_the_summary(executive):
+    from alignment.models import RoundSummary
+
+    round_, _, _ = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS, closed=False)
+    round_.closes_at = timezone.now() - timedelta(minutes=5)
+    round_.save()  # as the admin's change form does
+    assert RoundSummary.objects.get(round=round_).closes_at == round_.closes_at
+    round_.closes_at = timezone.now() + timedelta(days=1)
+    round_.save()
+    assert not RoundSummary.objects.filter(round=round_).exists()
+
+
+def test_deleting_a_round_takes_its_summary_with_it(executive):
+    from alignment.models import AlignmentRound, RoundSummary
+    from alignment.services import round_close
+
+    round_, _, _ = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS, closed=False)
+    round_close(actor=executive, round_=round_)
+    AlignmentRound.objects.filter(pk=round_.pk).delete()
+    assert not RoundSummary.objects.exists()

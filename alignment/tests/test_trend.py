@@ -94,3 +94,13 @@ def test_results_page_queries_do_not_grow_with_respondents_or_rounds(
     assert response.status_code == 200
     assert len(response.context["results"].trend) == rounds + 1
     print(f"results page: {len(captured.captured_queries)} queries at {respondents} respondents, {rounds} rounds")
+
+
+def test_the_anonymity_rule_lives_in_one_module_that_every_read_uses():
+    from alignment import anonymity, selectors
+
+    assert selectors.disclose is anonymity.disclose and selectors.MIN_RESPONDENTS == anonymity.MIN_RESPONDENTS == 3
+    assert [anonymity.comparison_shown(n) for n in (2, 3)] == [False, True]
+    hidden = anonymity.disclose({"marketing": anonymity.Group(8, 2, 2), "it": anonymity.Group(30, 10, 3)})
+    assert (hidden.marketing, hidden.it, hidden.overall) == (None, 3.0, None)  # 2 uncovered: overall hidden too
+    assert not anonymity.comments_shown(hidden) and hidden.gap is None and not hidden.big_gap

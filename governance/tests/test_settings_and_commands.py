@@ -1,15 +1,16 @@
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
 
 from governance import settings as tandem_settings
-from governance.models import User
-from projects.models import Project
-from raci.selectors import unowned_steps
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("true", True), ("False", False), ("1", True), ("off", False)])
@@ -33,23 +34,10 @@ def test_env_int_refuses_words_and_small_numbers(monkeypatch):
         tandem_settings.env_int("TANDEM_N", 5, minimum=1)
 
 
-@pytest.mark.django_db
-def test_seed_demo_is_idempotent_and_leaves_steps_unowned(capsys):
-    call_command("seed_demo")
-    first = (User.objects.count(), Project.objects.count(), unowned_steps().count())
-    call_command("seed_demo")
-    assert (User.objects.count(), Project.objects.count(), unowned_steps().count()) == first
-    assert first[1] == 7 and first[2] > 0
-    assert User.objects.filter(is_executive=True).count() == 2
-    out = capsys.readouterr().out
-    assert "itlead" in out and "tandem-demo" in out
-
-
 def _manage(*args: str) -> subprocess.CompletedProcess:
-    root = Path(__file__).resolve().parents[2]
     env = {"PATH": "/usr/bin:/bin", "TANDEM_VAR_DIR": "/tmp/tandem-keyless-test"}  # no secret, DEBUG off
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
 
 
@@ -63,3 +51,72 @@ def test_other_commands_say_plainly_that_the_secret_is_missing(command):
     result = _manage(*command)
     assert result.returncode == 1
     assert "Tandem is not configured: DJANGO_SECRET_KEY is required" in result.stderr
+
+
+# --- Test settings are chosen, never guessed ------------------------------------------
+
+PRODUCTION_PROBE = """
+import json, sys
+import pytest  # a production process may well have pytest importable, or imported
+import django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "module": settings.SETTINGS_MODULE,
+    "testing": getattr(settings, "TESTING", False),
+    "debug": settings.DEBUG,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
+    "csrf_cookie_secure": settings.CSRF_COOKIE_SECURE,
+    "hsts_seconds": settings.SECURE_HSTS_SECONDS,
+    "hashers": settings.PASSWORD_HASHERS,
+    "allowed_hosts": settings.ALLOWED_HOSTS,
+    "staticfiles": settings.STORAGES["staticfiles"]["BACKEND"],
+    "pytest_loaded": "pytest" in sys.modules,
+}))
+"""
+
+
+def _production_python(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "governance.settings",
+        "DJANGO_DEBUG": "false",
+        "TANDEM_VAR_DIR": str(tmp_path / "var"),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_suite_runs_on_the_test_settings_module():
+    assert settings.SETTINGS_MODULE == "governance.settings_test"
+    assert settings.TESTING is True
+    assert "testserver" in settings.ALLOWED_HOSTS
+    # ...and the processes the tests start (Celery workers) inherit it.
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "governance.settings_test"
+    assert not hasattr(tandem_settings, "TESTING"), "the production module must not know about tests"
+
+
+def test_a_production_process_that_imports_pytest_keeps_production_settings(tmp_path):
+    result = _production_python(
+        PRODUCTION_PROBE, tmp_path, DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="tandem.example.com"
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["pytest_loaded"] is True
+    assert seen["module"] == "governance.settings"
+    assert seen["testing"] is False and seen["debug"] is False
+    assert seen["ssl_redirect"] and seen["session_cookie_secure"] and seen["csrf_cookie_secure"]
+    assert seen["hsts_seconds"] == 31536000
+    assert "MD5" not in " ".join(seen["hashers"])
+    assert seen["hashers"][0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert seen["allowed_hosts"] == ["tandem.example.com"]
+    assert seen["staticfiles"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_a_production_process_that_imports_pytest_still_needs_the_secret(tmp_path):
+    result = _production_python(PRODUCTION_PROBE, tmp_path)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off" in result.stderr

@@ -1,17 +1,21 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import DateTimeField
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import ProjectFactory, UserFactory, assign
 from governance.models import Department
 from projects.models import ProjectStatus, StepStatus
-from raci import reminders, tasks
+from raci import reminder_mail, tasks
 from raci.models import Reminder, ReminderRun, ReminderRunStatus, Role
-from raci.reminders import release_held_run, sweep
-from raci.services import matrix_save
+from raci.reminder_plan import period_start, steps_to_chase
+from raci.reminder_sweep import sweep
+from raci.services import matrix_save, release_held_run
 
 
 def start(step, accountable):
@@ -45,7 +49,7 @@ def test_selects_unowned_steps_in_progress_due_soon_or_overdue(project, owner):
     step6.due_date = today
     step6.save()
     assign(step6, owner, Role.ACCOUNTABLE)  # owned: not chased
-    chosen = sorted(s.number for s in reminders.steps_to_chase(now=timezone.now()))
+    chosen = sorted(s.number for s in steps_to_chase(now=timezone.now()))
     assert chosen == [1, 3, 4]
 
 
@@ -54,7 +58,7 @@ def test_selects_unowned_steps_in_progress_due_soon_or_overdue(project, owner):
 def test_projects_that_are_not_active_are_not_chased(chased, project, status):
     project.status = status
     project.save()
-    assert not reminders.steps_to_chase(now=timezone.now()).exists()
+    assert not steps_to_chase(now=timezone.now()).exists()
 
 
 @pytest.mark.django_db
@@ -76,6 +80,7 @@ def test_owner_and_it_lead_each_get_one_digest_grouped_by_project(chased, projec
     )
     assert "Suggested accountable side: IT, then Marketing" in body
     assert f"/projects/{project.slug}/raci/" in body and f"/projects/{other.slug}/raci/" in body
+    assert "Turn reminders off in your preferences: http://" in body and body.rstrip().count("/preferences/") == 1
     html = to_owner.alternatives[0][0]
     assert "Assign owners in the RACI matrix" in html and "8. Testing" in html
     assert result.run.emails_sent == 2 and result.run.reminders_sent == 5  # owner 3, IT lead 2
@@ -95,7 +100,7 @@ def test_never_twice_in_one_period_and_again_in_the_next(chased, owner, it_lead,
 
 @pytest.mark.django_db
 def test_period_boundary_does_not_remind_twice_within_the_period(chased, mailoutbox, settings):
-    boundary = reminders.period_start(timezone.now()) + timedelta(hours=24)
+    boundary = period_start(timezone.now()) + timedelta(hours=24)
     sweep(now=boundary - timedelta(minutes=1))
     sweep(now=boundary + timedelta(minutes=1))
     assert len(mailoutbox) == 2
@@ -111,7 +116,7 @@ def test_escalation_adds_sponsors_three_days_after_the_first_reminder(chased, pr
     sweep(now=now + timedelta(days=2, hours=1))
     assert {m.to[0] for m in mailoutbox} == {project.owner.email, project.it_lead.email}
     mailoutbox.clear()
-    sweep(now=now + timedelta(days=3, hours=1))
+    sweep(now=now + timedelta(days=3, hours=2))  # more than a period after the second run's reminders
     assert {m.to[0] for m in mailoutbox} == {
         project.owner.email,
         project.it_lead.email,
@@ -167,7 +172,7 @@ def test_safety_net_holds_a_large_run_until_an_administrator_releases_it(
     assert second.held and len(mailoutbox) == 1  # administrators are told once per held run
     assert ReminderRun.objects.filter(status=ReminderRunStatus.HELD).count() == 1
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         release_held_run(actor=owner, run=first.run)
     assert release_held_run(actor=admin_user, run=first.run)
     third = sweep()
@@ -178,20 +183,74 @@ def test_safety_net_holds_a_large_run_until_an_administrator_releases_it(
 
 
 @pytest.mark.django_db
+def test_an_administrator_releases_a_held_run_in_admin(chased, admin_user, client, settings):
+    settings.TANDEM_REMINDER_MAX_RECIPIENTS = 1
+    held = sweep().run
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:raci_reminderrun_changelist"),
+        {"action": "release", "_selected_action": [held.pk]},
+        follow=True,
+    )
+    assert "1 held run(s) released" in response.content.decode()
+    held.refresh_from_db()
+    assert held.status == ReminderRunStatus.RELEASED and held.released_by == admin_user
+    assert client.get(reverse("admin:raci_reminderrun_change", args=[held.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_sweep_writes_every_timestamp_from_its_clock_not_the_wall_clock(chased, admin_user, settings, mailoutbox):
+    """Held run, release used, run, rows, claims, sends: all at the ``now`` given (plus the
+    run's own elapsed time), years before the wall clock."""
+    held_at = datetime(2021, 3, 4, 9, 30, tzinfo=UTC)
+    ran_at = held_at + timedelta(hours=1)
+    settings.TANDEM_REMINDER_MAX_RECIPIENTS = 1
+    held = sweep(now=held_at)
+    assert held.held
+    release_held_run(actor=admin_user, run=held.run)  # the administrator's own time: released_at
+    result = sweep(now=ran_at)
+    assert not result.held and len(mailoutbox) == 3  # the note to the administrator, then two digests
+
+    def written_at(row, name: str) -> datetime:
+        value = getattr(row, name)
+        assert value is not None, f"{type(row).__name__}.{name} was not written"
+        return value
+
+    held_run, run = ReminderRun.objects.get(pk=held.run.pk), ReminderRun.objects.get(pk=result.run.pk)
+    assert held_at <= written_at(held_run, "started_at") == written_at(held_run, "finished_at") < ran_at
+    assert ran_at <= written_at(held_run, "release_used_at") <= written_at(run, "started_at")
+    rows = list(Reminder.objects.all())
+    assert len(rows) == 2 and {r.period_start for r in rows} == {period_start(ran_at)}
+    times = [written_at(run, "started_at"), *(written_at(r, "created_at") for r in rows)]
+    times += [written_at(r, "claimed_at") for r in rows] + [written_at(r, "sent_at") for r in rows]
+    times += [written_at(run, "finished_at")]
+    assert times == sorted(times), "the run's clock moves forward"
+    assert ran_at <= times[0] and times[-1] < ran_at + timedelta(seconds=30)
+    # No other date-time column holds anything else (released_at is the administrator's own
+    # time; period_start, checked above, is the start of the clock's period).
+    for model, instances in ((ReminderRun, [held_run, run]), (Reminder, rows)):
+        for column in (f.name for f in model._meta.fields if isinstance(f, DateTimeField)):
+            for instance in instances:
+                value = getattr(instance, column)
+                if value is not None and column not in ("released_at", "period_start"):
+                    assert held_at <= value < ran_at + timedelta(seconds=30), (model.__name__, column, value)
+
+
+@pytest.mark.django_db
 def test_a_failed_send_is_released_and_retried_by_the_next_run(chased, owner, mailoutbox, monkeypatch):
-    real = reminders.digest_message
+    real = reminder_mail.digest_message
 
     def failing(digest):
         if digest.recipient == owner:
             raise OSError("mail server down")
         return real(digest)
 
-    monkeypatch.setattr(reminders, "digest_message", failing)
+    monkeypatch.setattr(reminder_mail, "digest_message", failing)
     result = sweep()
     assert result.failures == 1 and len(mailoutbox) == 1
     failed = Reminder.objects.get(recipient=owner)
     assert failed.sent_at is None and failed.claimed_at is None and "mail server down" in failed.last_error
-    monkeypatch.setattr(reminders, "digest_message", real)
+    monkeypatch.setattr(reminder_mail, "digest_message", real)
     sweep(now=timezone.now() + timedelta(minutes=10))
     assert [m.to for m in mailoutbox][-1] == [owner.email]
     assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
@@ -200,7 +259,7 @@ def test_a_failed_send_is_released_and_retried_by_the_next_run(chased, owner, ma
 @pytest.mark.django_db
 def test_a_fresh_claim_by_another_run_is_left_alone_and_a_stale_one_is_taken_over(chased, owner, mailoutbox, settings):
     now = timezone.now()
-    period = reminders.period_start(now)
+    period = period_start(now)
     for person in (owner, chased.project.it_lead):
         Reminder.objects.create(
             step=chased, recipient=person, period_start=period, reason="owner", claimed_at=now, claim_token="other"

@@ -1,6 +1,12 @@
-"""Two real Celery workers on Redis, the sweep fired on both at once, one
-worker killed in the middle of a run, then a run again: exactly one e-mail per
-person per step, none lost, and the records match what was sent.
+"""Two real Celery workers on Redis, the sweep fired on both at once, the
+worker that is sending killed in the middle of a send, then a run again:
+exactly one e-mail per person per step, none lost, and the records match what
+was sent.
+
+The test decides when each send completes and when the kill lands: the e-mail
+backend (``tests/slow_email.py``) announces every send with a marker file and
+then blocks until the test opens a gate for it. Waiting is always polling for a
+state (a file, a row) with a deadline, never a pause of a guessed length.
 """
 
 import email
@@ -10,6 +16,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,12 +28,24 @@ from django.utils import timezone
 from conftest import ProjectFactory, UserFactory
 from governance.models import Department
 from projects.models import StepStatus
-from raci.models import Reminder
+from raci.models import Reminder, ReminderRun, ReminderRunStatus
 
 pytestmark = [pytest.mark.celery_workers, pytest.mark.django_db(transaction=True)]
 
-REDIS_URL = os.environ.get("TANDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+def _test_redis_url() -> str:
+    """TANDEM_TEST_REDIS_URL, else the broker the suite runs with if it is Redis, else Redis db 7."""
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    return (
+        os.environ.get("TANDEM_TEST_REDIS_URL")
+        or (broker if broker.startswith("redis://") else "")
+        or ("redis://127.0.0.1:6379/7")
+    )
+
+
+REDIS_URL = _test_redis_url()
 ROOT = Path(settings.BASE_DIR)
+CLAIM_TIMEOUT_SECONDS = 2
 
 
 @pytest.fixture
@@ -56,20 +76,21 @@ class Workers:
         self.queue = f"tandem-test-{uuid.uuid4().hex[:8]}"
         self.outbox = tmp_path / "outbox"
         self.markers = tmp_path / "markers"
+        self.gate = tmp_path / "gate"
         self.logs = tmp_path
-        self.outbox.mkdir()
-        self.markers.mkdir()
+        for folder in (self.outbox, self.markers, self.gate):
+            folder.mkdir()
         self.env = {
             **os.environ,
             **_database_env(),
             "DJANGO_DEBUG": "true",
             "CELERY_BROKER_URL": redis_url,
             "TANDEM_CELERY_QUEUE": self.queue,
-            "TANDEM_EMAIL_BACKEND": "tests.slow_email.SlowFileBackend",
+            "TANDEM_EMAIL_BACKEND": "tests.slow_email.GatedFileBackend",
             "TANDEM_EMAIL_FILE_PATH": str(self.outbox),
             "TANDEM_SLOW_EMAIL_MARKERS": str(self.markers),
-            "TANDEM_SLOW_EMAIL_SECONDS": "0.6",
-            "TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS": "3",
+            "TANDEM_SLOW_EMAIL_GATE": str(self.gate),
+            "TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT_SECONDS),
             "TANDEM_VAR_DIR": str(tmp_path / "var"),
             "PYTHONPATH": str(ROOT),
         }
@@ -77,10 +98,8 @@ class Workers:
         self.processes: dict[str, subprocess.Popen] = {}
         from celery import Celery
 
-        # CELERY_BROKER_URL in the environment would override broker=; this
-        # probe must talk to the test's own Redis database.
-        os.environ.pop("CELERY_BROKER_URL", None)
         self.probe = Celery("probe", broker=redis_url)
+        self.redis_url = redis_url
 
     def start(self, name: str) -> None:
         log = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
@@ -91,53 +110,78 @@ class Workers:
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        for name in self.processes:
-            while b" ready." not in (self.logs / f"{name}.log").read_bytes():
-                assert self.processes[name].poll() is None, self.log(name)
-                assert time.monotonic() < deadline, f"worker {name} not ready:\n{self.log(name)}"
-                time.sleep(0.2)
+    def wait_ready(self) -> None:
+        for name, process in self.processes.items():
 
-    def log(self, name: str) -> str:
-        return (self.logs / f"{name}.log").read_text(errors="replace")[-4000:]
+            def ready(name=name, process=process) -> bool:
+                assert process.poll() is None, f"worker {name} exited\n{self.logs_tail()}"
+                return b" ready." in (self.logs / f"{name}.log").read_bytes()
+
+            wait_for(ready, f"worker {name} ready", self)
+
+    def logs_tail(self) -> str:
+        return "\n".join(
+            f"--- {name}:\n" + (self.logs / f"{name}.log").read_text(errors="replace")[-4000:]
+            for name in self.processes
+        )
 
     def sweep(self) -> None:
         self.probe.send_task("raci.tasks.sweep_unowned_steps", queue=self.queue)
 
+    def sending(self, pid: int | None = None) -> list[Path]:
+        """Sends under way (blocked at the gate), of one process if ``pid`` is given, oldest first."""
+        pattern = f"sending-{pid}-*" if pid else "sending-*"
+        return sorted(self.markers.glob(pattern), key=lambda m: int(m.name.rsplit("-", 1)[1]))
+
+    def let_through(self, marker: Path) -> None:
+        (self.gate / marker.name).touch()
+
+    def open_gate(self) -> None:
+        (self.gate / "open").touch()
+
     def sent_files(self) -> list[Path]:
         return sorted(self.outbox.glob("*.log"))
 
-    def wait_quiet(self, quiet: float, timeout: float = 240) -> None:
-        """Wait until nothing is being sent and no new mail arrived for ``quiet`` seconds."""
-        deadline = time.monotonic() + timeout
-        last, since = None, time.monotonic()
-        while time.monotonic() < deadline:
-            state = (len(self.sent_files()), len(list(self.markers.iterdir())))
-            if state != last:
-                last, since = state, time.monotonic()
-            elif state[1] == 0 and time.monotonic() - since >= quiet:
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"workers never went quiet: {last}\n{self.log('w1')}\n{self.log('w2')}")
-
     def stop(self) -> None:
+        """Warm shutdown: a task under way finishes, nothing new starts."""
+        self.open_gate()
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
         for process in self.processes.values():
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
         self.probe.close()
+        import redis
+
+        # The queue is this test's alone: drop it, its bindings, and a message
+        # requeued after the kill that no worker read.
+        with redis.Redis.from_url(self.redis_url) as client:
+            client.delete(self.queue, f"_kombu.binding.{self.queue}", f"_kombu.binding_permanent.{self.queue}")
 
 
-def _mtime(path: Path) -> float:
+def wait_for(condition: Callable[[], object], what: str, workers: Workers, timeout: float = 60):
+    """Poll ``condition`` until it is true (and return its value), or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}\n{workers.logs_tail()}"
+        time.sleep(0.02)
+    return value
+
+
+def _marker_pid(marker: Path) -> int:
+    return int(marker.name.split("-")[1])
+
+
+def _dead(pid: int) -> bool:
+    """True once ``pid`` has died (a zombie waiting for its parent counts as dead)."""
     try:
-        return path.stat().st_mtime
-    except FileNotFoundError:  # the send finished while we looked
-        return 0.0
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
 
 
 def _delivered(files: list[Path]) -> list[tuple[str, str]]:
@@ -160,8 +204,15 @@ def _delivered(files: list[Path]) -> list[tuple[str, str]]:
     return delivered
 
 
-def test_two_workers_a_killed_worker_and_a_rerun_send_each_reminder_exactly_once(tmp_path, redis_url, monkeypatch):
-    monkeypatch.setenv("CELERY_BROKER_URL", redis_url)  # restored after the test
+def _claims_stale() -> bool:
+    """No unsent reminder is held by a claim younger than the claim timeout."""
+    fresh_since = timezone.now() - timedelta(seconds=CLAIM_TIMEOUT_SECONDS)
+    return not Reminder.objects.filter(sent_at=None, claimed_at__gte=fresh_since).exists()
+
+
+def _four_projects_with_two_unowned_steps() -> set[tuple[str, str]]:
+    """Eight people (an owner and an IT lead each), so eight digests of two steps:
+    the (recipient, "project / step N") pairs to be reminded."""
     expected = set()
     for i in range(4):
         owner = UserFactory(department=Department.MARKETING_OPS, email=f"owner{i}@example.com")
@@ -170,6 +221,14 @@ def test_two_workers_a_killed_worker_and_a_rerun_send_each_reminder_exactly_once
         project.steps.filter(number__in=[2, 6]).update(status=StepStatus.IN_PROGRESS, started_at=timezone.now())
         for person in (owner, it_lead):
             expected |= {(person.email, f"Project {i} / step {n}") for n in (2, 6)}
+    return expected
+
+
+def test_two_workers_a_killed_worker_and_a_rerun_send_each_reminder_exactly_once(tmp_path, redis_url, monkeypatch):
+    # The probe must talk to the test's Redis database: a CELERY_BROKER_URL in
+    # this process's environment would override its broker=.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    expected = _four_projects_with_two_unowned_steps()
 
     workers = Workers(tmp_path, redis_url)
     try:
@@ -179,32 +238,35 @@ def test_two_workers_a_killed_worker_and_a_rerun_send_each_reminder_exactly_once
         workers.sweep()
         workers.sweep()  # beat fired on two machines at once
 
-        # Kill the worker process that is in the middle of sending (after at
-        # least one e-mail went out, before the server accepted this one).
-        deadline = time.monotonic() + 60
-        victim = None
-        while victim is None:
-            assert time.monotonic() < deadline, workers.log("w1") + workers.log("w2")
-            # A send under way for 0.1–0.4 s of its 0.6: the kill lands mid-send.
-            markers = [m for m in workers.markers.iterdir() if 0.1 < time.time() - _mtime(m) < 0.4]
-            if workers.sent_files() and markers:
-                victim = int(markers[0].name.split("-")[1])
-            time.sleep(0.02)
+        # The run that claimed the reminders starts its first send: let it through.
+        first = wait_for(workers.sending, "a first send", workers)[0]
+        victim = _marker_pid(first)
+        workers.let_through(first)
+        wait_for(lambda: not first.exists(), "the first e-mail delivered", workers)
+        # Its next send starts and waits at the gate: the mail server has not
+        # accepted it. Kill that worker process there.
+        wait_for(lambda: workers.sending(victim), "a second send by the same process", workers)
         os.kill(victim, signal.SIGKILL)
-        # A dead process leaves its marker behind (perhaps of a next message, if
-        # it moved on just before the kill): clear every marker of that process.
-        for marker in workers.markers.glob(f"sending-{victim}-*"):
-            marker.unlink(missing_ok=True)
-        delivered_before_rerun = len(_delivered(workers.sent_files()))
+        wait_for(lambda: _dead(victim), "the killed process gone", workers)
+        delivered_before_kill = _delivered(workers.sent_files())
+        for marker in workers.sending(victim):  # a dead process leaves its marker behind
+            marker.unlink()
+        workers.open_gate()  # from now on, every send goes straight through
 
-        workers.wait_quiet(quiet=4)  # the survivor finishes; the dead claims go stale
-        workers.sweep()  # and the sweep runs again
-        workers.wait_quiet(quiet=3)
+        # The dead run's claims go stale; then a sweep (the task redelivered
+        # after the kill, or this one) takes them over and sends the rest.
+        wait_for(_claims_stale, "the killed run's claims to go stale", workers)
+        workers.sweep()
+        wait_for(
+            lambda: not Reminder.objects.filter(sent_at=None).exists() and not workers.sending(),
+            "every reminder sent",
+            workers,
+        )
     finally:
         workers.stop()
 
+    assert len(delivered_before_kill) == 2, "one digest (two steps) went out before the kill, no more"
     delivered = _delivered(workers.sent_files())
-    assert 0 < delivered_before_rerun < len(expected), "the kill did not land in the middle of the run"
     assert sorted(delivered) == sorted(expected)  # every reminder once: none twice, none lost
     records = set(
         Reminder.objects.filter(sent_at__isnull=False).values_list(
@@ -212,4 +274,6 @@ def test_two_workers_a_killed_worker_and_a_rerun_send_each_reminder_exactly_once
         )
     )
     assert {(r, f"{p} / step {n}") for r, p, n in records} == expected
-    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+    assert Reminder.objects.count() == len(expected)
+    # The killed run never finished; every other run did.
+    assert ReminderRun.objects.filter(status=ReminderRunStatus.RUNNING).count() == 1

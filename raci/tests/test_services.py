@@ -6,7 +6,8 @@ from conftest import assign
 from projects.models import StepStatus
 from raci import services
 from raci.models import RaciAssignment, Role
-from raci.services import MatrixError, Transition, matrix_save, step_transition
+from raci.services import MatrixError, matrix_save, step_transition
+from raci.transitions import Transition
 
 
 def roles(project):

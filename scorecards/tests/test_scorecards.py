@@ -287,3 +287,73 @@ def test_scorecard_tab_is_in_the_project_tabs_and_active_on_its_pages(default_cr
     assert f'<a class="nav-link"  href="{scorecard_url}">Scorecard</a>' in overview
     page = client.get(scorecard_url).content.decode()
     assert f'<a class="nav-link active" aria-current="page" href="{scorecard_url}">Scorecard</a>' in page
+
+
+# --- Reads never write: no scorecard before the first write ----------------------------------
+
+
+def _write_statements(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+
+
+@pytest.mark.django_db
+def test_opening_a_projects_scorecard_creates_nothing_and_the_first_candidate_does(
+    default_criteria, client, project, owner
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scorecards.models import Scorecard, ScorecardCriterion
+
+    client.force_login(owner)
+    url = reverse("scorecards:scorecard", kwargs={"slug": project.slug})
+    with CaptureQueriesContext(connection) as reads:
+        response = client.get(url)
+        client.get(reverse("scorecards:export", kwargs={"slug": project.slug, "fmt": "csv"}))
+    assert response.status_code == 200 and "No candidates yet." in response.content.decode()
+    assert not Scorecard.objects.exists() and not ScorecardCriterion.objects.exists()
+    assert [s for s in _write_statements(reads) if "django_session" not in s] == []
+    # The stand-in shows the default criteria and the same maxima as a stored scorecard.
+    results = response.context["results"]
+    assert [c.name for c in results.criteria] == list(
+        Criterion.objects.filter(is_active=True).order_by("group", "position", "name").values_list("name", flat=True)
+    )
+    assert (results.it_maximum, results.marketing_maximum) == (25, 25)
+
+    client.post(reverse("scorecards:candidate_add", kwargs={"slug": project.slug}), {"name": "Acme"})
+    scorecard = Scorecard.objects.get(project=project)
+    assert list(scorecard.candidates.values_list("name", flat=True)) == ["Acme"]
+    assert scorecard.criteria.count() == 10 and (scorecard.it_maximum, scorecard.marketing_maximum) == (25, 25)
+
+
+@pytest.mark.django_db
+def test_candidate_pages_of_a_project_without_a_scorecard_are_not_found_and_create_nothing(
+    default_criteria, client, project, owner, executive
+):
+    from scorecards.models import Scorecard
+
+    def url(name, **kwargs):
+        return reverse(f"scorecards:{name}", kwargs={"slug": project.slug, **kwargs})
+
+    client.force_login(owner)
+    for name in ("candidate_edit", "candidate_delete", "rate", "invite"):
+        assert client.get(url(name, candidate_id=1)).status_code == 404, name
+    client.force_login(executive)
+    assert client.get(url("decide", candidate_id=1)).status_code == 404
+    assert client.post(url("withdraw"), {"reason": "None to withdraw"}).status_code == 302
+    assert not Scorecard.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_page_read_of_a_stored_scorecard_writes_nothing(example, client, project, executive, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _sc, candidates, _criteria = example
+    for viewer in (executive, member):
+        client.force_login(viewer)
+        with CaptureQueriesContext(connection) as reads:
+            client.get(reverse("scorecards:scorecard", kwargs={"slug": project.slug}))
+            client.get(reverse("scorecards:rate", kwargs={"slug": project.slug, "candidate_id": candidates["A"].pk}))
+            client.get(reverse("project_detail", kwargs={"slug": project.slug}))
+        assert [s for s in _write_statements(reads) if "django_session" not in s] == []

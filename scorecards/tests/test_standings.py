@@ -141,3 +141,29 @@ def test_concurrent_submissions_leave_complete_standings(default_criteria, proje
     assert errors == []
     assert stored(scorecard) == live(scorecard)
     assert RatingSheet.objects.filter(candidate=candidate, submitted_at__isnull=False).count() == 8
+
+
+# --- The arithmetic on its own (scorecards.scoring) --------------------------------------------
+
+
+def test_scoring_group_total_is_the_weighted_mean_scaled_by_the_criteria():
+    from scorecards import scoring
+
+    D = Decimal
+    assert scoring.group_total([(2, D(3)), (1, D(4)), (1, D(4)), (1, D(4)), (1, D(4))]) == D("18.33")
+    assert scoring.group_total([(1, D(5))] * 5) == D("25.00") == scoring.group_maximum(5)
+    assert scoring.group_total([(1, D(4)), (1, None)]) is None and scoring.group_total([]) is None
+    assert scoring.overall(D("18.33"), D("20.00")) == D("38.33") and scoring.overall(None, D(1)) is None
+    assert scoring.rounded(2.345) == D("2.35") and scoring.rounded(None) is None
+
+
+def test_scoring_spread_minimum_and_competition_ranking():
+    from scorecards import scoring
+
+    D = Decimal
+    assert scoring.spread(4, 1) == 3 and scoring.is_disagreement(2) and not scoring.is_disagreement(1)
+    assert scoring.spread(None, None) is None and not scoring.is_disagreement(None)
+    assert scoring.is_below_minimum(D("2.33"), 3) and not scoring.is_below_minimum(D(3), 3)
+    assert not scoring.is_below_minimum(None, 3) and not scoring.is_below_minimum(D(1), None)
+    keys = [(False, D("38.33")), (True, D("40")), (False, D("38.33")), (False, None), (False, D("30"))]
+    assert scoring.competition_ranks(keys) == [1, 4, 1, None, 3]

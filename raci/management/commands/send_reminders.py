@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from raci.reminders import sweep
+from raci.reminder_sweep import sweep
 
 
 class Command(BaseCommand):

@@ -1,0 +1,71 @@
+"""Reminders, part 3: the e-mails. A person's digest, and notes to the administrators.
+
+Composing and handing a message to Django's e-mail backend; nothing here
+touches the database except reading who the administrators are. Whether a
+digest may be sent, and recording that it was, is ``raci.reminder_sweep``'s job.
+Templates: ``templates/raci/email/digest.txt`` and ``digest.html``.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from raci.reminder_plan import Digest, administrators
+
+logger = logging.getLogger(__name__)
+
+
+def _projects(digest: Digest) -> list[dict]:
+    """The digest's steps grouped by project (by name, then step number), each
+    project with the link to its RACI matrix."""
+    grouped: dict[int, dict] = {}
+    for item in sorted(digest.items, key=lambda i: (i.step.project.name, i.step.number)):
+        project = item.step.project
+        entry = grouped.setdefault(
+            project.pk,
+            {
+                "project": project,
+                "matrix_url": settings.SITE_URL + reverse("raci:matrix", kwargs={"slug": project.slug}),
+                "steps": [],
+            },
+        )
+        entry["steps"].append(item)
+    return list(grouped.values())
+
+
+def digest_message(digest: Digest) -> EmailMultiAlternatives:
+    steps = len(digest.items)
+    subject = f"Tandem: {steps} step{'s' if steps != 1 else ''} need{'s' if steps == 1 else ''} an accountable owner"
+    if digest.escalation:
+        subject = f"[Escalation] {subject}"
+    context = {
+        "digest": digest,
+        "recipient": digest.recipient,
+        "projects": _projects(digest),
+        "site_url": settings.SITE_URL,
+        "preferences_url": settings.SITE_URL + reverse("preferences"),
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("raci/email/digest.txt", context),
+        from_email=settings.TANDEM_REMINDER_FROM_EMAIL,
+        to=[digest.recipient.email],
+    )
+    message.attach_alternative(render_to_string("raci/email/digest.html", context), "text/html")
+    return message
+
+
+def send_digest(digest: Digest) -> None:
+    """Send one person's digest; raises whatever the e-mail backend raises."""
+    digest_message(digest).send()
+
+
+def notify_administrators(*, subject: str, body: str) -> int:
+    recipients = [admin.email for admin in administrators()]
+    if not recipients:
+        logger.warning("No administrator to tell: %s", subject)
+        return 0
+    return send_mail(subject, body, settings.TANDEM_REMINDER_FROM_EMAIL, recipients)

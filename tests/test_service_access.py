@@ -1,0 +1,489 @@
+"""Every write service × every persona → allowed, or refused before writing anything.
+
+The services are called directly, not through a page: each must ask
+``projects.access`` on its own. "404" means refused with ``NotVisible`` (the
+persona may not even see the project; a page answers 404), "403" refused with
+a plain ``PermissionDenied``, "ok" allowed. A refused call must leave every
+table of the project's apps exactly as it was; an allowed one must write.
+
+``test_every_service_has_a_row`` fails, naming the function, when a public
+function taking ``actor`` is added to any ``services`` module of the
+project's apps without a row here.
+"""
+
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from conftest import UserFactory, assign
+from governance.models import Department
+from projects.access import NotVisible
+
+PERSONAS = (
+    "outsider",
+    "informed",
+    "responsible",
+    "vendor_accountable",
+    "it_lead",
+    "owner",
+    "marketing_sponsor",
+    "executive",
+    "admin_user",
+    "inactive",
+)
+OK, FORBIDDEN, NOT_FOUND = "ok", "403", "404"
+
+
+def everyone(outcome: str, **overrides: str) -> dict[str, str]:
+    return {p: overrides.get(p, outcome) for p in PERSONAS}
+
+
+# Those who manage: owner, sponsors, IT lead, executives, administrators.
+MANAGE = everyone(
+    OK, outsider=NOT_FOUND, informed=FORBIDDEN, responsible=FORBIDDEN, vendor_accountable=FORBIDDEN, inactive=NOT_FOUND
+)
+# Members only (rating, answering a project round).
+PARTICIPATE = everyone(OK, outsider=NOT_FOUND, executive=FORBIDDEN, admin_user=FORBIDDEN, inactive=NOT_FOUND)
+# Step 5's Accountable person or an executive.
+DECIDE = everyone(FORBIDDEN, outsider=NOT_FOUND, vendor_accountable=OK, executive=OK, inactive=NOT_FOUND)
+# No project involved: executives and administrators only.
+EXECUTIVES = everyone(FORBIDDEN, executive=OK, admin_user=OK)
+
+
+# --- The world every call acts on -----------------------------------------------------------
+
+
+@pytest.fixture
+def informed(db):
+    return UserFactory(username="iris", department=Department.MARKETING)
+
+
+@pytest.fixture
+def responsible(db):
+    return UserFactory(username="rita", department=Department.IT)
+
+
+@pytest.fixture
+def vendor_accountable(db):
+    return UserFactory(username="vera", department=Department.MARKETING)
+
+
+@pytest.fixture
+def marketing_sponsor(db):
+    return UserFactory(username="mark", department=Department.MARKETING)
+
+
+@pytest.fixture
+def inactive(db):
+    """Would be allowed everything (executive, administrator, Responsible on step 5,
+    invited everywhere) if only they were still active."""
+    return UserFactory(username="gone", department=Department.IT, is_executive=True, is_staff=True, is_superuser=True)
+
+
+@dataclass
+class World:
+    project: object
+    people: dict
+    scorecard: object
+    acme: object  # a candidate to rate, invite for, choose
+    spare: object  # a candidate to delete
+    bystander: object  # someone the matrix and invitations can name
+
+    def step(self, number: int):
+        return self.project.steps.get(number=number)
+
+
+@pytest.fixture
+def world(request, project_factory, owner, it_lead, outsider, executive, admin_user, questionnaire):
+    from raci.models import Role
+    from scorecards.services import candidate_save, scorecard_for
+
+    people = {name: request.getfixturevalue(name) for name in PERSONAS}
+    project = project_factory.create(
+        owner=owner, it_lead=it_lead, marketing_sponsor=people["marketing_sponsor"], name="Customer data platform"
+    )
+    assign(project.steps.get(number=2), people["informed"], Role.INFORMED)
+    assign(project.steps.get(number=5), people["responsible"], Role.RESPONSIBLE)
+    assign(project.steps.get(number=5), people["vendor_accountable"], Role.ACCOUNTABLE)
+    assign(project.steps.get(number=5), people["inactive"], Role.RESPONSIBLE)
+    scorecard = scorecard_for(project)
+    acme = candidate_save(actor=owner, scorecard=scorecard, name="Acme")
+    spare = candidate_save(actor=owner, scorecard=scorecard, name="Spare")
+    world = World(project, people, scorecard, acme, spare, UserFactory(username="bystander"))
+    world.rounds = {
+        "project": _round(world, project=project, invitees=_members(world)),
+        "organization": _round(world, project=None, invitees=[p for n, p in people.items() if n != "outsider"]),
+    }
+    people["inactive"].is_active = False
+    people["inactive"].save(update_fields=["is_active"])
+    return world
+
+
+@pytest.fixture
+def questionnaire(db):
+    from alignment.defaults import ensure_default_questionnaire
+
+    ensure_default_questionnaire()
+
+
+def _members(world: World) -> list:
+    return [p for n, p in world.people.items() if n not in ("outsider", "executive", "admin_user")]
+
+
+def _round(world: World, *, project, invitees):
+    from alignment.services import round_open
+
+    return round_open(
+        actor=world.people["executive"],
+        title="Spring round",
+        closes_on=timezone.localdate() + timedelta(days=7),
+        invitees=invitees,
+        project=project,
+    )
+
+
+def _answers(round_) -> dict:
+    return {d.pk: (3, "") for d in round_.dimensions.all()}
+
+
+def _held_run():
+    from raci.models import ReminderRun, ReminderRunStatus
+
+    return ReminderRun.objects.create(status=ReminderRunStatus.HELD, trigger="schedule")
+
+
+def _decision(world: World):
+    from scorecards.services import decision_record
+
+    return decision_record(
+        actor=world.people["executive"],
+        scorecard=world.scorecard,
+        candidate=world.acme,
+        rationale="Best fit.",
+        against_ranking_reason="Nobody has rated yet.",
+    )
+
+
+# --- The table ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    service: str  # module.function
+    label: str
+    expected: dict[str, str]
+    call: object  # (world, actor, prepared) -> None
+    prepare: object = None  # (world) -> prepared, run before the snapshot
+
+
+def _projects(name):
+    return f"projects.services.{name}"
+
+
+def _raci(name):
+    return f"raci.services.{name}"
+
+
+def _scorecards(name):
+    return f"scorecards.services.{name}"
+
+
+def _alignment(name):
+    return f"alignment.services.{name}"
+
+
+def _fn(path: str):
+    module, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
+
+
+TABLE = [
+    Row(
+        _projects("project_create"),
+        "for themselves",
+        everyone(OK, inactive=FORBIDDEN),
+        lambda w, actor, _: _fn(_projects("project_create"))(actor=actor, name="New", problem="x"),
+    ),
+    Row(
+        _projects("project_create"),
+        "for someone else",
+        EXECUTIVES,
+        lambda w, actor, _: _fn(_projects("project_create"))(actor=actor, owner=w.bystander, name="New", problem="x"),
+    ),
+    Row(
+        _projects("project_update"),
+        "rename",
+        MANAGE,
+        lambda w, actor, _: _fn(_projects("project_update"))(actor=actor, project=w.project, name="Renamed"),
+    ),
+    Row(
+        _projects("step_update"),
+        "plan step 2",
+        MANAGE,
+        lambda w, actor, _: _fn(_projects("step_update"))(
+            actor=actor, step=w.step(2), due_date=timezone.localdate(), outcome="Planned."
+        ),
+    ),
+    Row(
+        _raci("matrix_save"),
+        "make someone Consulted",
+        MANAGE,
+        lambda w, actor, _: _fn(_raci("matrix_save"))(
+            actor=actor, project=w.project, rows={w.bystander.pk: {w.step(3).pk: "C"}}
+        ),
+    ),
+    Row(
+        _raci("step_transition"),
+        "block step 5",
+        {**MANAGE, "responsible": OK, "vendor_accountable": OK},
+        lambda w, actor, _: _fn(_raci("step_transition"))(actor=actor, step=w.step(5), transition="block"),
+    ),
+    Row(
+        _raci("step_transition"),
+        "block step 2 (Informed there)",
+        MANAGE,
+        lambda w, actor, _: _fn(_raci("step_transition"))(actor=actor, step=w.step(2), transition="block"),
+    ),
+    Row(
+        _raci("release_held_run"),
+        "release a held run",
+        everyone(FORBIDDEN, admin_user=OK),
+        lambda w, actor, run: _fn(_raci("release_held_run"))(actor=actor, run=run),
+        lambda w: _held_run(),
+    ),
+    Row(
+        _scorecards("candidate_save"),
+        "add a candidate",
+        MANAGE,
+        lambda w, actor, _: _fn(_scorecards("candidate_save"))(actor=actor, scorecard=w.scorecard, name="Newco"),
+    ),
+    Row(
+        _scorecards("candidate_save"),
+        "rename a candidate",
+        MANAGE,
+        lambda w, actor, _: _fn(_scorecards("candidate_save"))(
+            actor=actor, scorecard=w.scorecard, candidate=w.acme, name="Acme Inc"
+        ),
+    ),
+    Row(
+        _scorecards("candidate_delete"),
+        "delete a candidate",
+        MANAGE,
+        lambda w, actor, _: _fn(_scorecards("candidate_delete"))(actor=actor, candidate=w.spare),
+    ),
+    Row(
+        _scorecards("ratings_save"),
+        "save a draft",
+        PARTICIPATE,
+        lambda w, actor, _: _fn(_scorecards("ratings_save"))(
+            actor=actor, candidate=w.acme, scores={}, comments={}, submit=False
+        ),
+    ),
+    Row(
+        _scorecards("invitations_send"),
+        "invite a member",
+        MANAGE,
+        lambda w, actor, _: _fn(_scorecards("invitations_send"))(
+            actor=actor, candidate=w.acme, users=[w.people["informed"]]
+        ),
+    ),
+    Row(
+        _scorecards("decision_record"),
+        "choose Acme",
+        DECIDE,
+        lambda w, actor, _: _fn(_scorecards("decision_record"))(
+            actor=actor, scorecard=w.scorecard, candidate=w.acme, rationale="Fit.", against_ranking_reason="Unrated."
+        ),
+    ),
+    Row(
+        _scorecards("decision_withdraw"),
+        "withdraw the choice",
+        DECIDE,
+        lambda w, actor, decision: _fn(_scorecards("decision_withdraw"))(
+            actor=actor, decision=decision, reason="Changed our minds."
+        ),
+        _decision,
+    ),
+    Row(
+        _alignment("round_open"),
+        "a project round",
+        MANAGE,
+        lambda w, actor, _: _fn(_alignment("round_open"))(
+            actor=actor,
+            title="Another",
+            closes_on=timezone.localdate() + timedelta(days=3),
+            invitees=[w.people["owner"], w.people["it_lead"]],
+            project=w.project,
+        ),
+    ),
+    Row(
+        _alignment("round_open"),
+        "an organization round",
+        EXECUTIVES,
+        lambda w, actor, _: _fn(_alignment("round_open"))(
+            actor=actor,
+            title="Another",
+            closes_on=timezone.localdate() + timedelta(days=3),
+            invitees=[w.people["owner"], w.people["it_lead"]],
+        ),
+    ),
+    Row(
+        _alignment("round_close"),
+        "a project round",
+        MANAGE,
+        lambda w, actor, _: _fn(_alignment("round_close"))(actor=actor, round_=w.rounds["project"]),
+    ),
+    Row(
+        _alignment("round_close"),
+        "an organization round",
+        EXECUTIVES,
+        lambda w, actor, _: _fn(_alignment("round_close"))(actor=actor, round_=w.rounds["organization"]),
+    ),
+    Row(
+        _alignment("answers_submit"),
+        "a project round (members invited)",
+        PARTICIPATE,
+        lambda w, actor, _: _fn(_alignment("answers_submit"))(
+            actor=actor, round_=w.rounds["project"], answers=_answers(w.rounds["project"])
+        ),
+    ),
+    Row(
+        _alignment("answers_submit"),
+        "an organization round (all but the outsider invited)",
+        everyone(OK, inactive=FORBIDDEN, outsider=FORBIDDEN),
+        lambda w, actor, _: _fn(_alignment("answers_submit"))(
+            actor=actor, round_=w.rounds["organization"], answers=_answers(w.rounds["organization"])
+        ),
+    ),
+]
+
+
+def _local_models():
+    local = {config.label for config in _local_app_configs()}
+    return [m for m in apps.get_models() if m._meta.app_label in local and not m._meta.proxy]
+
+
+def _snapshot() -> dict:
+    """Every row of every table of the project's apps (the test world is small)."""
+    return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in _local_models()}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", TABLE, ids=lambda r: f"{r.service.rsplit('.', 1)[1]}[{r.label}]")
+def test_service_refuses_or_allows(row, persona, world):
+    actor = world.people[persona]
+    prepared = row.prepare(world) if row.prepare else None
+    expected = row.expected[persona]
+    before = _snapshot()
+    if expected == OK:
+        row.call(world, actor, prepared)
+        assert _snapshot() != before, f"{persona} was allowed but nothing was written"
+        return
+    with pytest.raises(PermissionDenied) as refusal:
+        row.call(world, actor, prepared)
+    if expected == NOT_FOUND:
+        assert isinstance(refusal.value, NotVisible), f"{persona} should not even see the project"
+    else:
+        assert not isinstance(refusal.value, Http404), f"{persona} may see the project: 403, not 404"
+    assert _snapshot() == before, f"{persona} was refused, yet something was written"
+
+
+def test_every_persona_has_an_outcome_in_every_row():
+    for row in TABLE:
+        assert set(row.expected) == set(PERSONAS), row.service
+        assert set(row.expected.values()) <= {OK, FORBIDDEN, NOT_FOUND}, row.service
+
+
+# --- Discovery: every service has a row -----------------------------------------------------
+
+
+def _local_app_configs():
+    root = Path(settings.BASE_DIR).resolve()
+    return [c for c in apps.get_app_configs() if Path(c.path).resolve().is_relative_to(root)]
+
+
+def _services_modules():
+    """Every ``services`` module (or package, with its submodules) of the project's apps."""
+    for config in _local_app_configs():
+        name = f"{config.name}.services"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name == name:
+                continue
+            raise
+        yield module
+        if hasattr(module, "__path__"):
+            for info in pkgutil.walk_packages(module.__path__, prefix=f"{name}."):
+                yield importlib.import_module(info.name)
+
+
+def _acting_services():
+    """``module.function`` -> function, for every public function taking ``actor``."""
+    found = {}
+    for module in _services_modules():
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or function.__module__ != module.__name__:
+                continue
+            if "actor" in inspect.signature(function).parameters:
+                found[f"{module.__name__}.{name}"] = function
+    return found
+
+
+def test_discovery_finds_the_known_services():
+    found = _acting_services()
+    assert {_projects("project_create"), _raci("matrix_save"), _alignment("round_open")} <= set(found)
+    assert {c.label for c in _local_app_configs()} >= {"governance", "projects", "raci", "scorecards", "alignment"}
+
+
+def test_every_service_has_a_row():
+    missing = sorted(set(_acting_services()) - {row.service for row in TABLE})
+    assert not missing, f"Services with no row in tests/test_service_access.py TABLE: {', '.join(missing)}"
+
+
+def test_every_row_names_a_service():
+    stale = sorted({row.service for row in TABLE} - set(_acting_services()))
+    assert not stale, f"Rows for functions that are not services taking actor: {', '.join(stale)}"
+
+
+def test_actor_is_keyword_only():
+    positional = sorted(
+        path
+        for path, function in _acting_services().items()
+        if inspect.signature(function).parameters["actor"].kind is not inspect.Parameter.KEYWORD_ONLY
+    )
+    assert not positional, f"Take actor as a keyword-only parameter: {', '.join(positional)}"
+
+
+# --- What a page makes of a refusal ---------------------------------------------------------------
+
+
+def test_a_refusal_becomes_404_or_403_on_a_page(rf):
+    """Views keep their own early checks for a clean page, but a refusal the
+    service raises on its own answers the same: NotVisible 404, PermissionDenied 403."""
+    from django.core.handlers.exception import response_for_exception
+
+    assert response_for_exception(rf.get("/"), NotVisible("No such project.")).status_code == 404
+    assert response_for_exception(rf.get("/"), PermissionDenied("Not yours.")).status_code == 403
+
+
+def test_closing_a_round_is_refused_by_the_service_itself(client, world):
+    """The close view has no permission check of its own: the service's refusal is the page's 403."""
+    from django.urls import reverse
+
+    round_ = world.rounds["project"]
+    client.force_login(world.people["informed"])
+    response = client.post(reverse("alignment:close", kwargs={"pk": round_.pk}))
+    assert response.status_code == 403
+    round_.refresh_from_db()
+    assert round_.is_open
