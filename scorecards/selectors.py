@@ -204,9 +204,11 @@ def criteria_copies(scorecard: Scorecard) -> list[ScorecardCriterion]:
     ]  # fmt: skip
 
 
-def scorecard_results(scorecard: Scorecard, *, viewer: User | None = None) -> Results:
+def scorecard_results(scorecard: Scorecard, *, viewer: User | None) -> Results:
     """Every figure of the comparison page; ``viewer`` decides which candidates'
-    figures may be shown (blind until the viewer submits their own)."""
+    figures may be shown (blind until the viewer submits their own). Only the
+    stored standings and a decision's frozen evidence pass ``viewer=None``: they
+    are records of the whole scorecard, never shown to one person as they are."""
     if scorecard.pk is None:  # the stand-in of a project with no scorecard yet
         return Results(scorecard=scorecard, criteria=criteria_copies(scorecard))
     criteria = list(scorecard.criteria.order_by("group", "position", "name"))

@@ -30,7 +30,7 @@ from scorecards.models import (
     Scorecard,
     ScorecardCriterion,
 )
-from scorecards.selectors import criteria_copies, results_table, scorecard_results
+from scorecards.selectors import criteria_copies, results_table, scorecard_results, visible_candidate_ids
 
 VENDOR_STEP = "vendor"
 
@@ -69,7 +69,7 @@ def standings_refresh(scorecard: Scorecard) -> None:
         # the first commits, then computes from what both wrote (READ COMMITTED
         # reads afresh per statement), so the last refresh is always complete.
         _lock(scorecard)
-        _store_standings(scorecard, scorecard_results(scorecard))
+        _store_standings(scorecard, scorecard_results(scorecard, viewer=None))
 
 
 def _lock(scorecard: Scorecard) -> None:
@@ -254,6 +254,15 @@ def _json(value):
     return value
 
 
+def _against_ranking_message(actor: User, results, candidate: Candidate) -> str:
+    """Name the leaders only to a decider the blind rule lets see them."""
+    seen = visible_candidate_ids(results.scorecard, actor)
+    if results.leaders and all(r.candidate.pk in seen for r in results.leaders):
+        leaders = " and ".join(r.candidate.name for r in results.leaders)
+        return f"The ranking puts {leaders} first: say why you choose {candidate.name}."
+    return f"{candidate.name} is not ranked first: say why you choose it."
+
+
 def decision_record(
     *, actor: User, scorecard: Scorecard, candidate: Candidate, rationale: str, against_ranking_reason: str = ""
 ) -> Decision:
@@ -272,13 +281,10 @@ def decision_record(
             raise ValidationError("A vendor has already been chosen; withdraw that decision first.")
         if not rationale.strip():
             raise ValidationError({"rationale": "Say why this vendor: the rationale is part of the record."})
-        results = scorecard_results(scorecard)
+        results = scorecard_results(scorecard, viewer=None)
         mine = next(r for r in results.candidates if r.candidate.pk == candidate.pk)
         if mine.rank != 1 and not against_ranking_reason.strip():
-            leaders = " and ".join(r.candidate.name for r in results.leaders) or "no ranked candidate"
-            raise ValidationError(
-                {"against_ranking_reason": f"The ranking puts {leaders} first: say why you choose {candidate.name}."}
-            )
+            raise ValidationError({"against_ranking_reason": _against_ranking_message(actor, results, candidate)})
         step = scorecard.project.steps.get(key=VENDOR_STEP)
         raci = [
             {"person": a.user.display_name, "username": a.user.username, "role": a.role}

@@ -191,8 +191,9 @@ def decide(request, slug, candidate_id):
     if not can_decide_vendor(request.user, project):
         raise PermissionDenied("Only step 5's Accountable person or an executive chooses the vendor.")
     candidate = _candidate(sc, candidate_id)
-    results = scorecard_results(sc)
+    results = scorecard_results(sc, viewer=request.user)
     mine = next(r for r in results.candidates if r.candidate.pk == candidate.pk)
+    leaders_visible = all(r.visible for r in results.leaders)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +203,8 @@ def decide(request, slug, candidate_id):
         else:
             messages.success(request, f"“{candidate.name}” chosen. The decision and its evidence are recorded.")
             return redirect("scorecards:scorecard", slug=project.slug)
-    context = {"project": project, "candidate": candidate, "form": form, "result": mine, "results": results}
+    context = {"project": project, "candidate": candidate, "form": form, "result": mine, "results": results,
+               "leaders_visible": leaders_visible}  # fmt: skip
     return render(request, "scorecards/decide.html", context)
 
 

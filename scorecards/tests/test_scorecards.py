@@ -47,7 +47,7 @@ def cell(result, name):
 @pytest.mark.django_db
 def test_hand_computed_figures(example):
     sc, _, _ = example
-    results = by_name(scorecard_results(sc))
+    results = by_name(scorecard_results(sc, viewer=None))
     a, b, c = results["A"], results["B"], results["C"]
     assert (a.it_total, a.marketing_total, a.overall) == (D("18.33"), D("20.00"), D("38.33"))
     assert (a.it_raters_overall, a.marketing_raters_overall) == (D("40.00"), D("37.50"))
@@ -61,7 +61,7 @@ def test_hand_computed_figures(example):
     assert c.below_minimum == [] and not cell(c, "Scalability").disagreement
     assert (a.rank, c.rank, b.rank) == (1, 1, 3)  # a tie, and the flagged one last
     assert all((r.submitted_it, r.submitted_marketing) == (1, 2) for r in results.values())
-    assert scorecard_results(sc).it_maximum == 25
+    assert scorecard_results(sc, viewer=None).it_maximum == 25
 
 
 @pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_ratings_are_blind_until_the_viewer_submits(client, example, project, us
         comments={},
         submit=False,
     )
-    assert by_name(scorecard_results(sc))["A"].overall == D("38.33")  # a draft counts for nothing
+    assert by_name(scorecard_results(sc, viewer=None))["A"].overall == D("38.33")  # a draft counts for nothing
     client.force_login(newcomer)
     url = reverse("scorecards:scorecard", kwargs={"slug": project.slug})
     page = client.get(url).content.decode()
@@ -357,3 +357,19 @@ def test_a_page_read_of_a_stored_scorecard_writes_nothing(example, client, proje
             client.get(reverse("scorecards:rate", kwargs={"slug": project.slug, "candidate_id": candidates["A"].pk}))
             client.get(reverse("project_detail", kwargs={"slug": project.slug}))
         assert [s for s in _write_statements(reads) if "django_session" not in s] == []
+
+
+@pytest.mark.django_db
+def test_choose_page_keeps_figures_blind_for_a_decider_who_has_not_rated(client, example, project, user_factory):
+    _, candidates, _ = example
+    decider = user_factory(username="dana", department=Department.MARKETING)
+    assign(project.steps.get(number=5), decider, Role.ACCOUNTABLE)
+    client.force_login(decider)
+    url = reverse("scorecards:decide", kwargs={"slug": project.slug, "candidate_id": candidates["B"].pk})
+    page = client.get(url).content.decode()
+    assert "Ratings are blind until you submit your own" in page
+    assert "Ranked" not in page and "38.33" not in page
+    response = client.post(url, {"rationale": "Their support team."})
+    page = response.content.decode()
+    assert "B is not ranked first: say why you choose it." in page
+    assert "The ranking puts" not in page  # the leaders' names stay hidden too

@@ -23,7 +23,7 @@ def stored(scorecard) -> dict:
 def live(scorecard) -> dict:
     return {
         r.candidate.name: (r.it_total, r.marketing_total, r.overall, r.rank, r.below_minimum)
-        for r in scorecard_results(scorecard).candidates
+        for r in scorecard_results(scorecard, viewer=None).candidates
     }
 
 
