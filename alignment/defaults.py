@@ -1,4 +1,4 @@
-"""The default alignment questionnaire: the eight dimensions of DESIGN.md, each
+"""The default alignment questionnaire: the eight dimensions Tandem assesses, each
 with five level descriptions from 1 "Marketing flying solo" to 5 "We are family".
 
 Used by the data migration that creates them and by ``ensure_default_questionnaire``

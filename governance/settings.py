@@ -272,7 +272,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_DEFAULT_QUEUE = env_str("TANDEM_CELERY_QUEUE", "celery")
 
-# --- Reminders (raci.reminders) --------------------------------------------------
+# --- Reminders (raci.reminder_*) --------------------------------------------------
 # How often beat sweeps for steps with no Accountable person.
 TANDEM_REMINDER_SWEEP_MINUTES = env_int("TANDEM_REMINDER_SWEEP_MINUTES", 60, minimum=1)
 # A not-yet-started step is chased once it is due within this many days.

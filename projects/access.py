@@ -1,7 +1,7 @@
 """Who may see and change a project: the one place that decides.
 
 Every view, export, selector, service and task asks this module; every rule of
-who may do what has a name here. The rules (DESIGN.md):
+who may do what has a name here. The rules:
 
 * nobody inactive (or anonymous) may do anything;
 * a project is **visible** (``can_view``) to its members (owner, marketing

@@ -1,6 +1,6 @@
 """RACI writes and the step transitions they gate.
 
-Rules (DESIGN.md), enforced here and, where a database can, by constraints:
+Rules, enforced here and, where a database can, by constraints:
 * one role per person per step; at most one Accountable per step (database);
 * Accountable and Responsible must be active people;
 * a step cannot start without an Accountable person, and cannot finish without

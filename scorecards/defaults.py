@@ -1,4 +1,4 @@
-"""The ten default criteria of DESIGN.md (group, name, description).
+"""The ten default criteria: five IT priorities, five Marketing priorities (group, name, description).
 
 Used by the data migration that creates them and by ``ensure_default_criteria``
 (tests whose database was flushed, and a fresh install whose administrator
