@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Absolute links in e-mails (reminders) point at the port this run serves on.
+TANDEM_SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install install-dev migrate seed lint format check clean
 
@@ -30,7 +32,7 @@ run: export DJANGO_DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) TANDEM_SITE_URL=$(TANDEM_SITE_URL) $(BIN)/honcho start -f Procfile
 
 test: install-dev
 	$(BIN)/ruff check .

@@ -152,11 +152,19 @@ def _browser():
 
 @pytest.fixture
 def page(_browser, live_server, transactional_db):
+    """A browser page on the live server. The test fails if any page it opened
+    broke the Content-Security-Policy (a ``securitypolicyviolation`` event, or
+    Chromium's "Refused to …" console error): whatever the test checked, a page
+    that needs an inline script or style does not work as written in production."""
+    from tests.browser import watch_csp
+
     context = _browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(10_000)
-    page = context.new_page()
+    page, violations = watch_csp(context)
     yield page
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)), pytrace=False)
 
 
 @pytest.fixture

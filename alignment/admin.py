@@ -1,6 +1,9 @@
 """Administrators edit the questionnaire and see who was invited and who
 responded, never what anyone answered: answers have no admin, and nothing
-here shows a level or a comment."""
+here shows a level or a comment. A closed round is final here too: its closing
+date is read-only (and ``AlignmentRound.clean``/``save`` refuse to move it, for
+a form opened before the round closed); an open round's date may move, later
+to extend it, or into the past to close it."""
 
 from django.contrib import admin
 
@@ -46,6 +49,11 @@ class AlignmentRoundAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # rounds are opened through the site, which copies the questionnaire and checks invitees
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_open:
+            return (*self.readonly_fields, "closes_at")  # closed: final
+        return self.readonly_fields
 
     @admin.display(description="scope", ordering="project__name")
     def scope(self, obj: AlignmentRound) -> str:

@@ -4,12 +4,30 @@ from django import forms
 from django.utils import timezone
 
 from alignment.models import ALIGNMENT_LEVEL_NAMES, RoundDimension
+from alignment.services import closing_date_errors
 from governance.models import IT_SIDE_DEPARTMENTS, MARKETING_SIDE_DEPARTMENTS
 from projects.access import member_ids, pickable_people
 from projects.models import Project
 
+MAX_ID = 2**63 - 1  # the largest id a database row can have (a 64-bit signed integer)
+
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
+    """People by id. Anything that cannot be an id (not a whole number, or beyond
+    a 64-bit integer) is a form error before the database sees it: SQLite raises
+    on such a number instead of finding nothing."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not (text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID):
+                raise forms.ValidationError(
+                    "Choose people from the list: “%(pk)s” is not one of them.",
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, obj) -> str:
         title = f", {obj.job_title}" if obj.job_title else ""
         return f"{obj.display_name} ({obj.side_label}{title})"
@@ -43,8 +61,9 @@ class RoundOpenForm(forms.Form):
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
-        if closes_on < timezone.localdate():
-            raise forms.ValidationError("The closing date cannot be in the past.")
+        errors = closing_date_errors(closes_on)
+        if errors:
+            raise forms.ValidationError(errors)
         return closes_on
 
 

@@ -5,7 +5,8 @@ Per dimension, on RSG RealScore's five-level scale. The questionnaire is data
 (RoundDimension), so editing the questionnaire later never changes a past round.
 """
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
 from governance.models import Side
@@ -66,6 +67,19 @@ class DimensionLevel(models.Model):
         return f"{self.dimension}: {self.level}"
 
 
+def closing_change_error(stored_closes_at, new_closes_at) -> str:
+    """Why a round's closing time may not go from ``stored_closes_at`` to
+    ``new_closes_at`` ("" when it may). A closed round is final: its closing
+    time never changes again, so it never reopens and no answer arrives after
+    its results were shown. While a round is open its closing time may move
+    (an extension moves it later; an earlier time closes it sooner)."""
+    if stored_closes_at is None or stored_closes_at == new_closes_at:
+        return ""
+    if stored_closes_at <= timezone.now():
+        return "This round has closed: it is final, and its closing date cannot change. Open a new round instead."
+    return ""
+
+
 class AlignmentRoundQuerySet(models.QuerySet):
     def open(self):
         return self.filter(closes_at__gt=timezone.now())
@@ -93,6 +107,30 @@ class AlignmentRound(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """Every save of an existing round (the admin's included) re-reads its
+        closing time under a lock and refuses to move a closed round's
+        (``closing_change_error``): a form checked a moment before the round
+        closed by time passing cannot reopen it."""
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            error = closing_change_error(self._stored_closes_at(lock=True), self.closes_at)
+            if error:
+                raise ValidationError({"closes_at": error})
+            super().save(*args, **kwargs)
+
+    def _stored_closes_at(self, *, lock: bool = False):
+        rounds = type(self)._base_manager.filter(pk=self.pk)
+        return (rounds.select_for_update() if lock else rounds).values_list("closes_at", flat=True).first()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is not None and self.closes_at is not None:
+            error = closing_change_error(self._stored_closes_at(), self.closes_at)
+            if error:
+                raise ValidationError({"closes_at": error})
 
     @property
     def is_open(self) -> bool:
@@ -162,20 +200,30 @@ class RoundAnswer(models.Model):
 
 
 class RoundSummary(models.Model):
-    """A closed round's answers summed per side, kept so that portfolio reads need
-    not aggregate every answer of every round. Written only by
-    ``alignment.summaries`` (when the round closes, and by the beat task or
-    ``manage.py refresh_round_summaries`` for rounds that closed by time passing),
-    recomputed in the same transaction when an answer or invitation is deleted.
-    Valid while ``closes_at`` is the round's: an administrator who moves the
-    closing date makes it stale, and reads compute the sums instead (never
-    storing them). Never shown as it is (a side's sum with one respondent is that
-    person's answers): every read goes through ``alignment.anonymity.disclose``,
-    and it has no admin page."""
+    """Every figure a closed round discloses, frozen when it closes: its answers
+    summed per side (``groups``, what the portfolio reads), per dimension and
+    side (``dimensions``), its comments and how many were invited and answered.
+    Written only by ``alignment.summaries``: when the round closes, by the beat
+    task or ``manage.py refresh_round_summaries`` for rounds that closed by time
+    passing, and, before anything else, by any deletion or change of a closed
+    round's answers or invitations (``alignment.signals``). Once stored it is
+    never recomputed: deleting a respondent after close would otherwise give a
+    second set of figures, and the two sets together that person's answers.
+    Valid while ``closes_at`` is the round's (a closed round's closing time
+    cannot change; one changed behind the models' back makes it stale, and
+    reads compute the sums instead, never storing them). Never shown as it is (a
+    side's sum with one respondent is that person's answers): every read goes
+    through ``alignment.anonymity.disclose``, and it has no admin page."""
 
     round = models.OneToOneField(AlignmentRound, on_delete=models.CASCADE, related_name="summary")
     closes_at = models.DateTimeField(help_text="The round's closing time these sums were computed for.")
     groups = models.JSONField(help_text="Per side: [sum of levels, answers, respondents].")
+    dimensions = models.JSONField(
+        null=True, help_text="Per round dimension id, per side: [sum of levels, answers, respondents]."
+    )
+    comments = models.JSONField(null=True, help_text="Per round dimension id: its comments, sorted.")
+    invited = models.PositiveIntegerField(null=True)
+    answered = models.PositiveIntegerField(null=True)
 
     def __str__(self) -> str:
         return f"Summary of {self.round}"

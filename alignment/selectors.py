@@ -3,11 +3,15 @@
 What may be shown is decided by the anonymity rule, ``alignment.anonymity``
 (``disclose``), which every page, export and portfolio figure goes through.
 
-A closed round's answers summed per side are stored as its ``RoundSummary``
-by the writes (``alignment.summaries``: when a round is closed, and by the
-beat task and ``manage.py refresh_round_summaries`` for rounds that closed by
-time passing). The portfolio reads a summary where one is valid and otherwise
-computes the same sums from the answers, without storing them.
+Every figure a closed round discloses is frozen as its ``RoundSummary`` by the
+writes (``alignment.summaries``: when a round is closed, by the beat task and
+``manage.py refresh_round_summaries`` for rounds that closed by time passing,
+and before any deletion or change of a closed round's answers or invitations).
+The round page, its export, the trend, the comparison and the portfolio read
+the summary where one is valid and otherwise compute the same figures from the
+answers (which cannot have changed since the close), without storing them. So
+deleting a respondent (or their account) after close changes no disclosed
+figure: comparing the figures before and after cannot give their answers.
 """
 
 import statistics
@@ -27,7 +31,7 @@ from alignment.anonymity import (  # noqa: F401  (MIN_RESPONDENTS, OTHER: named 
     comparison_shown,
     disclose,
 )
-from alignment.models import AlignmentRound, RoundAnswer, RoundDimension, RoundInvitation
+from alignment.models import AlignmentRound, RoundAnswer, RoundDimension, RoundInvitation, RoundSummary
 from governance.models import User
 from projects.access import NotVisible, can_see_round, is_active_user, sees_everything, visible_projects
 
@@ -191,38 +195,87 @@ def round_sums(round_ids) -> dict[int, dict[str, Group]]:
     return {round_id: groups for (round_id,), groups in sums.items()}
 
 
+@dataclass
+class Snapshot:
+    """Everything a closed round's results disclose, before the anonymity rule."""
+
+    groups: dict[str, Group]
+    dimensions: dict[int, dict[str, Group]]
+    comments: dict[int, list[str]]
+    invited: int
+    answered: int
+
+
+def round_snapshots(round_ids) -> dict[int, Snapshot]:
+    """Per round id, its figures computed from its answers as they are now (four queries)."""
+    round_ids = list(round_ids)
+    answers = RoundAnswer.objects.filter(invitation__round_id__in=round_ids)
+    overall = round_sums(round_ids)
+    by_dimension = _sums(answers, "invitation__round_id", "dimension_id")
+    comments: dict[int, dict[int, list[str]]] = {}
+    for round_id, dimension_id, comment in (
+        answers.exclude(comment="")
+        .order_by("invitation__round_id", "dimension_id", "comment")
+        .values_list("invitation__round_id", "dimension_id", "comment")
+    ):
+        comments.setdefault(round_id, {}).setdefault(dimension_id, []).append(comment)
+    counts = {
+        row["round_id"]: row
+        for row in RoundInvitation.objects.filter(round_id__in=round_ids)
+        .values("round_id")
+        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .order_by()
+    }
+    snapshots = {}
+    for round_id in round_ids:
+        dimensions = {d: groups for (r, d), groups in by_dimension.items() if r == round_id}
+        count = counts.get(round_id, {"invited": 0, "answered": 0})
+        snapshots[round_id] = Snapshot(
+            overall.get(round_id, {}), dimensions, comments.get(round_id, {}), count["invited"], count["answered"]
+        )
+    return snapshots
+
+
+def _groups_from_json(data: dict) -> dict[str, Group]:
+    return {side: Group(*sums) for side, sums in data.items()}
+
+
+def frozen_snapshot(round_: AlignmentRound) -> Snapshot | None:
+    """The figures stored when ``round_`` closed, if a complete summary is stored
+    for its closing time (one query)."""
+    summary = RoundSummary.objects.filter(round=round_, closes_at=round_.closes_at, dimensions__isnull=False).first()
+    if summary is None:
+        return None
+    return Snapshot(
+        groups=_groups_from_json(summary.groups),
+        dimensions={int(d): _groups_from_json(groups) for d, groups in summary.dimensions.items()},
+        comments={int(d): list(texts) for d, texts in (summary.comments or {}).items()},
+        invited=summary.invited or 0,
+        answered=summary.answered or 0,
+    )
+
+
 def round_results(round_: AlignmentRound, *, viewer: User) -> RoundResults:
     """Every figure of a round's results page, in a fixed number of queries.
 
     Means are averages of levels (1–5) computed by the database per dimension
     and side; the overall means weigh every answer equally. ``disclose``
-    decides what may be shown.
+    decides what may be shown. The figures are those frozen when the round
+    closed (its ``RoundSummary``), computed from the answers only while none
+    is stored yet: nothing deleted after the close changes them.
     """
-    counts = RoundInvitation.objects.filter(round=round_).aggregate(
-        invited=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))
-    )
+    snapshot = frozen_snapshot(round_) or round_snapshots([round_.pk])[round_.pk]
     dimensions = list(RoundDimension.objects.filter(round=round_))
-    by_dimension = _sums(RoundAnswer.objects.filter(invitation__round=round_), "dimension_id")
     # The round as a whole: the very sums its stored summary holds, so the portfolio agrees.
-    figures = disclose(round_sums([round_.pk]).get(round_.pk, {}))
-
-    comments: dict[int, list[str]] = {}
-    if comments_shown(figures):
-        for dimension_id, comment in (
-            RoundAnswer.objects.filter(invitation__round=round_)
-            .exclude(comment="")
-            .order_by("dimension_id", "comment")
-            .values_list("dimension_id", "comment")
-        ):
-            comments.setdefault(dimension_id, []).append(comment)
-
+    figures = disclose(snapshot.groups)
+    comments = snapshot.comments if comments_shown(figures) else {}
     return RoundResults(
         round=round_,
-        invited=counts["invited"],
-        answered=counts["answered"],
+        invited=snapshot.invited,
+        answered=snapshot.answered,
         figures=figures,
         dimensions=[
-            DimensionResult(d, disclose(by_dimension.get((d.pk,), {})), comments.get(d.pk, [])) for d in dimensions
+            DimensionResult(d, disclose(snapshot.dimensions.get(d.pk, {})), comments.get(d.pk, [])) for d in dimensions
         ],
         trend=round_trend(round_, viewer=viewer),
         comparison=project_comparison(round_, figures) if round_.project_id else None,
@@ -244,21 +297,37 @@ def results_visible_rounds(user: User, project_id: int | None) -> QuerySet[Align
 
 
 def round_trend(round_: AlignmentRound, *, viewer: User) -> list[TrendPoint]:
-    """Overall and per-side means of every closed round of the same scope, oldest first (two queries)."""
-    rounds = list(results_visible_rounds(viewer, round_.project_id).order_by("closes_at", "pk"))
-    by_round = _sums(RoundAnswer.objects.filter(invitation__round__in=[r.pk for r in rounds]), "invitation__round_id")
-    return [TrendPoint(r, disclose(by_round.get((r.pk,), {}))) for r in rounds]
+    """Overall and per-side means of every closed round of the same scope, oldest
+    first, as frozen at each one's close (two queries; three when a summary is missing)."""
+    rounds = list(
+        results_visible_rounds(viewer, round_.project_id)
+        .order_by("closes_at", "pk")
+        .annotate(summary_closes_at=F("summary__closes_at"), summary_groups=F("summary__groups"))
+    )
+    groups = stored_or_computed(
+        [
+            {"pk": r.pk, "closes_at": r.closes_at, "summary__closes_at": r.summary_closes_at,
+             "summary__groups": r.summary_groups}
+            for r in rounds
+        ]
+    )  # fmt: skip
+    return [TrendPoint(r, disclose(groups[r.pk])) for r in rounds]
 
 
 def project_comparison(round_: AlignmentRound, figures: Disclosed) -> Comparison:
-    """Quartiles (inclusive method) of other projects' latest disclosed overall means (one query)."""
-    answers = RoundAnswer.objects.filter(
-        invitation__round__project__isnull=False, invitation__round__closes_at__lte=timezone.now()
-    ).exclude(invitation__round__project_id=round_.project_id)
-    grouped = _sums(answers, "invitation__round__project_id", "invitation__round__closes_at", "invitation__round_id")
+    """Quartiles (inclusive method) of other projects' latest disclosed overall means,
+    as frozen at each round's close (one query; two when a summary is missing)."""
+    rows = list(
+        AlignmentRound.objects.closed()
+        .filter(project__isnull=False)
+        .exclude(project_id=round_.project_id)
+        .values("pk", "project_id", "closes_at", "summary__closes_at", "summary__groups")
+    )
+    grouped = stored_or_computed(rows)
     latest: dict[int, tuple] = {}
-    for (project_id, closes_at, round_id), groups in grouped.items():
-        overall = disclose(groups).overall
+    for row in rows:
+        project_id, closes_at, round_id = row["project_id"], row["closes_at"], row["pk"]
+        overall = disclose(grouped[round_id]).overall
         if overall is None:
             continue
         if project_id not in latest or (closes_at, round_id) > latest[project_id][:2]:
@@ -291,7 +360,7 @@ def stored_or_computed(rounds: list[dict]) -> dict[int, dict[str, Group]]:
     missing = []
     for r in rounds:
         if r["summary__closes_at"] is not None and r["summary__closes_at"] == r["closes_at"]:
-            groups[r["pk"]] = {side: Group(*sums) for side, sums in r["summary__groups"].items()}
+            groups[r["pk"]] = _groups_from_json(r["summary__groups"])
         else:
             missing.append(r["pk"])
     if missing:

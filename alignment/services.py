@@ -8,6 +8,11 @@ Rules (who may do what is decided by ``projects.access`` and checked first):
   project's members (answering one is a member's action, ``Action.PARTICIPATE``);
 * it copies the active questionnaire, so later edits never change what its
   respondents saw;
+* a closed round is final, everywhere (the admin included, ``AlignmentRound.save``):
+  its closing date never moves again, no answer is added or changed, and its
+  figures are frozen when it closes (``alignment.summaries``); a round that
+  needs more time is extended while it is still open (``round_extend``), by
+  those who may close it;
 * an invitee answers every dimension once (one row per dimension, a database
   constraint) and may change their answers until the round closes
   (``access.can_answer_round``); after it closes, or without an invitation,
@@ -35,6 +40,20 @@ from governance.models import Side, User
 from projects import access
 from projects.models import Project
 
+# A round closes within two years of opening: a later date is a typing slip, and
+# one near the calendar's end overflows once converted to UTC from a zone behind it.
+MAX_ROUND_DAYS = 731
+
+
+def closing_date_errors(closes_on: date) -> list[str]:
+    """Why ``closes_on`` cannot close a round ([] when it can)."""
+    today = timezone.localdate()
+    if closes_on < today:
+        return ["The closing date cannot be in the past."]
+    if (closes_on - today).days > MAX_ROUND_DAYS:
+        return [f"A round closes within {MAX_ROUND_DAYS // 365} years: choose an earlier closing date."]
+    return []
+
 
 def end_of_day(day: date) -> datetime:
     """A round "closing on" a day accepts answers until that day ends (local time)."""
@@ -55,9 +74,7 @@ def round_open(
         access.can_open_round(actor, project),
         "Only executives, administrators and the project's managers open alignment rounds.",
     )
-    errors = []
-    if closes_on < timezone.localdate():
-        errors.append("The closing date cannot be in the past.")
+    errors = closing_date_errors(closes_on)
     sides = {person.side for person in invitees}
     if not ({Side.MARKETING, Side.IT} <= sides):
         errors.append("Invite people from both sides: at least one on the Marketing side and one in IT.")
@@ -114,6 +131,39 @@ def round_close(*, actor: User, round_: AlignmentRound) -> AlignmentRound:
         round_.closes_at = now
         # Its sums are final now: stored with the close, so no read has to write them.
         summaries.store([round_.pk])
+    return round_
+
+
+def round_extend(*, actor: User, round_: AlignmentRound, closes_on: date) -> AlignmentRound:
+    """Give an open round more time: its closing moves to the end of ``closes_on``.
+
+    Refused, writing nothing, once the round has closed (a closed round is
+    final: reopening it would let one more answer move figures already shown,
+    revealing that answer) or when ``closes_on`` is not later than the current
+    closing. The closing time is read under the round's lock: a round closing
+    at this moment is either extended first or refused.
+
+    Who: as for closing it (``access.can_close_round``).
+    """
+    access.require(
+        actor,
+        round_.project,
+        access.can_close_round(actor, round_.project, opened_by_id=round_.opened_by_id),
+        "Only whoever opened the round, executives, administrators or the project's managers extend it.",
+    )
+    errors = closing_date_errors(closes_on)
+    if errors:
+        raise ValidationError(errors)
+    new_closes_at = end_of_day(closes_on)
+    with transaction.atomic():
+        closes_at = AlignmentRound.objects.select_for_update().filter(pk=round_.pk).values_list("closes_at", flat=True)
+        closes_at = closes_at.get()
+        if closes_at <= timezone.now():
+            raise ValidationError("This round has closed: it is final and can no longer be extended.")
+        if new_closes_at <= closes_at:
+            raise ValidationError("An extension moves the closing date later than it is.")
+        AlignmentRound.objects.filter(pk=round_.pk).update(closes_at=new_closes_at)
+    round_.closes_at = new_closes_at
     return round_
 
 

@@ -1,16 +1,17 @@
-"""Keep stored round summaries true when answers, invitations or rounds change
-outside the services (``alignment.summaries`` explains the summaries).
+"""Keep a closed round's disclosed figures frozen when answers, invitations or
+rounds change outside the services (``alignment.summaries`` explains why).
 
-Deleting an invitation or an answer, directly or by cascade (deleting a user
-deletes their invitations and answers, and ``post_delete`` is sent for every
-cascaded row), recomputes the round's stored summary in the same transaction.
-An administrator moving a round's closing time stores its summary (closed) or
-forgets it (open again). Deletions of whole rounds or projects are skipped:
-their summaries go with them.
+Before an invitation or an answer of a closed round is deleted or saved,
+directly or by cascade (deleting a user deletes their invitations and answers,
+and ``pre_delete`` is sent for every cascaded row), the round's figures are
+stored as they are, if they were not already: what the round discloses stays
+what it disclosed at its close. An administrator closing an open round by
+saving a closing time in the past stores its summary. Deletions of whole rounds
+or projects are skipped: their summaries go with them.
 """
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 
 from alignment import summaries
 from alignment.models import AlignmentRound, RoundAnswer, RoundDimension, RoundInvitation
@@ -23,18 +24,19 @@ def _whole_round_goes(origin) -> bool:
     return model in (AlignmentRound, Project)
 
 
-def answer_changed(sender, instance: RoundAnswer, origin=None, raw=False, **kwargs) -> None:
+def answer_changing(sender, instance: RoundAnswer, origin=None, raw=False, **kwargs) -> None:
     if raw or (origin is not None and _whole_round_goes(origin)):
         return
     round_id = RoundDimension.objects.filter(pk=instance.dimension_id).values_list("round_id", flat=True).first()
     if round_id is not None:
-        summaries.refresh(round_id)
+        summaries.store([round_id])
 
 
-def invitation_changed(sender, instance: RoundInvitation, origin=None, raw=False, **kwargs) -> None:
+def invitation_changing(sender, instance: RoundInvitation, origin=None, raw=False, **kwargs) -> None:
     if raw or (origin is not None and _whole_round_goes(origin)):
         return
-    summaries.refresh(instance.round_id)
+    if instance.round_id is not None:
+        summaries.store([instance.round_id])
 
 
 def round_saved(sender, instance: AlignmentRound, created=False, raw=False, **kwargs) -> None:
@@ -48,7 +50,7 @@ def round_saved(sender, instance: AlignmentRound, created=False, raw=False, **kw
 
 def connect() -> None:
     """Called once, from ``AlignmentConfig.ready``."""
-    for signal in (post_delete, post_save):
-        signal.connect(answer_changed, sender=RoundAnswer, dispatch_uid="alignment-summary-answer")
-        signal.connect(invitation_changed, sender=RoundInvitation, dispatch_uid="alignment-summary-invitation")
+    for signal in (pre_delete, pre_save):
+        signal.connect(answer_changing, sender=RoundAnswer, dispatch_uid="alignment-summary-answer")
+        signal.connect(invitation_changing, sender=RoundInvitation, dispatch_uid="alignment-summary-invitation")
     post_save.connect(round_saved, sender=AlignmentRound, dispatch_uid="alignment-summary-round")

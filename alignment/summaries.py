@@ -1,68 +1,82 @@
 """Stored round summaries (``RoundSummary``): written here, and only here.
 
-A closed round's answers summed per side (``selectors.round_sums``: the very
-sums its page discloses) are stored so the portfolio reads one row per round.
-Reads never write them; these writes keep them true:
+Every figure a closed round discloses (``selectors.round_snapshots``: its sums
+per side and per dimension, its comments, how many were invited and answered)
+is frozen when it closes, so every read (the round page, its export, the
+trend, the comparison, the portfolio) shows the same figures for as long as
+the round exists. Reads never write them; these writes do:
 
 * ``store`` when a round closes: ``services.round_close``, an administrator
   saving a closing time in the past (``alignment.signals``), and for rounds
   that closed by time passing, the beat task ``alignment.tasks.store_round_summaries``
   and ``manage.py refresh_round_summaries`` (``store_missing``);
-* ``refresh`` in the same transaction as a deleted or changed answer or
-  invitation, cascades from deleting a user included (``alignment.signals``):
-  a stored summary never disagrees with the round's own page;
-* a summary stored for another closing time (the round was reopened or its
-  date moved) is ignored by every read until stored again.
+* ``store`` again, first thing, when an answer or invitation of a closed round
+  is about to be deleted or changed, cascades from deleting a user included
+  (``alignment.signals``): the figures frozen are those from before it.
+
+A summary once stored for a round's closing time is never recomputed. Deleting
+one respondent after the close must not give a second set of figures: the
+difference between the two sets would be that person's answers. A summary
+stored for another closing time (changed behind the models' back, since a
+closed round's closing time cannot change) is stale: ignored by every read
+and stored again by ``store_missing``.
 """
 
 from django.db import transaction
 from django.db.models import F, Q
 
 from alignment.models import AlignmentRound, RoundInvitation, RoundSummary
-from alignment.selectors import round_sums
+from alignment.selectors import round_snapshots
 
 
 def _as_json(groups) -> dict:
     return {side: [g.total, g.answers, g.respondents] for side, g in groups.items()}
 
 
+def _frozen() -> Q:
+    """Rounds whose complete summary is stored for their closing time."""
+    return Q(summary__closes_at=F("closes_at")) & Q(summary__dimensions__isnull=False)
+
+
 def store(round_ids) -> int:
-    """Store the summaries of the closed rounds among ``round_ids`` (their current
-    closing time and sums); returns how many were stored. Runs in one transaction
-    that first locks the rounds' invitations: an answer being written under its
-    invitation's lock is either in the sums or refused as late."""
+    """Freeze the figures of the closed rounds among ``round_ids`` that have no
+    complete summary for their closing time; returns how many were stored. Runs
+    in one transaction that first locks the rounds' invitations: an answer being
+    written under its invitation's lock is either in the sums or refused as late."""
     with transaction.atomic():
-        rounds = dict(AlignmentRound.objects.closed().filter(pk__in=list(round_ids)).values_list("pk", "closes_at"))
+        rounds = dict(
+            AlignmentRound.objects.closed()
+            .filter(pk__in=list(round_ids))
+            .exclude(_frozen())
+            .values_list("pk", "closes_at")
+        )
         if not rounds:
             return 0
         list(RoundInvitation.objects.select_for_update().filter(round_id__in=rounds).order_by("pk").values("pk"))
-        sums = round_sums(rounds)
+        snapshots = round_snapshots(rounds)
         RoundSummary.objects.bulk_create(
-            [RoundSummary(round_id=pk, closes_at=closes_at, groups=_as_json(sums.get(pk, {})))
-             for pk, closes_at in rounds.items()],
-            update_conflicts=True, unique_fields=["round"], update_fields=["closes_at", "groups"],
-        )  # fmt: skip
+            [
+                RoundSummary(
+                    round_id=pk,
+                    closes_at=closes_at,
+                    groups=_as_json(snapshots[pk].groups),
+                    dimensions={str(d): _as_json(groups) for d, groups in snapshots[pk].dimensions.items()},
+                    comments={str(d): texts for d, texts in snapshots[pk].comments.items()},
+                    invited=snapshots[pk].invited,
+                    answered=snapshots[pk].answered,
+                )
+                for pk, closes_at in rounds.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["round"],
+            update_fields=["closes_at", "groups", "dimensions", "comments", "invited", "answered"],
+        )
     return len(rounds)
 
 
-def refresh(round_id: int) -> None:
-    """Recompute the stored summary of round ``round_id``, if it has one, from its
-    answers as they are now (in the caller's transaction). Never creates a summary,
-    so a round being deleted with its answers cannot gain one."""
-    if not RoundSummary.objects.filter(round_id=round_id).exists():
-        return
-    groups = round_sums([round_id]).get(round_id, {})
-    RoundSummary.objects.filter(round_id=round_id).update(groups=_as_json(groups))
-
-
 def stale_round_ids() -> list[int]:
-    """Closed rounds with no summary, or one stored for another closing time."""
-    return list(
-        AlignmentRound.objects.closed()
-        .filter(Q(summary__isnull=True) | ~Q(summary__closes_at=F("closes_at")))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    """Closed rounds with no complete summary stored for their closing time."""
+    return list(AlignmentRound.objects.closed().exclude(_frozen()).order_by("pk").values_list("pk", flat=True))
 
 
 def store_missing(*, batch: int = 200) -> int:
@@ -73,5 +87,5 @@ def store_missing(*, batch: int = 200) -> int:
 
 
 def clear(round_id: int) -> None:
-    """Forget the summary of a round that is open again."""
+    """Forget the summary of a round that is open (none is valid while it is)."""
     RoundSummary.objects.filter(round_id=round_id).delete()

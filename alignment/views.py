@@ -6,6 +6,11 @@ for an organization round, executives, administrators, its opener and its
 invitees. Invitees see the results of the rounds they were asked to answer:
 their answers are protected by the anonymity rule, and seeing the outcome is
 what makes the next round worth answering.
+
+A closed round is final: its page, its export, the trend and the portfolio show
+the figures frozen at its close (``alignment.summaries``), so deleting a
+respondent or their account afterwards changes no figure (otherwise the figures
+before and after would differ by exactly that person's answers).
 """
 
 from django.contrib import messages

@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from governance import deactivation
 from governance.models import User
 
 
@@ -17,7 +18,26 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         ("Tandem", {"fields": ("first_name", "last_name", "email", "department", "job_title", "is_executive")}),
     )
+    actions = ["deactivate"]
 
     @admin.display(description="name")
     def display_name(self, obj: User) -> str:
         return obj.display_name
+
+    def save_model(self, request, obj, form, change):
+        was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
+        super().save_model(request, obj, form, change)
+        if was_active and not obj.is_active:
+            # Unticking "active" is a deactivation: say which steps it leaves unowned.
+            lines = deactivation.left_unowned(obj)
+            self.message_user(
+                request, deactivation.summary(obj, lines), level=messages.WARNING if lines else messages.INFO
+            )
+
+    @admin.action(description="Deactivate: they can no longer sign in or own a step")
+    def deactivate(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            lines = deactivation.deactivate(user)
+            self.message_user(
+                request, deactivation.summary(user, lines), level=messages.WARNING if lines else messages.INFO
+            )

@@ -13,9 +13,11 @@ in pytest.ini), which imports this module and loosens what tests need.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -105,6 +107,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "common",
     "governance",
     "projects",
@@ -117,15 +121,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "governance.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "governance.security.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "governance.urls"
@@ -188,6 +197,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes' gate first: a locked-out login is refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "governance.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -218,7 +233,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Security (secure unless DEBUG is on) ------------------------------------------
 SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+TANDEM_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TANDEM_BEHIND_PROXY else None
+# Behind a proxy, the client's address is this many X-Forwarded-For entries from the right
+# (governance.security.client_ip): 1 when one load balancer appends it.
+TANDEM_PROXY_HOPS = env_int("TANDEM_PROXY_HOPS", 1, minimum=1)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", SECURE)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", SECURE)
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000 if SECURE else 0)
@@ -228,6 +247,58 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Login protection (django-axes, governance.security; docs/security.md) ---------------
+# A username tried from one address is locked after this many failures within the cool-off;
+# another person at the same address (an office behind one proxy) is not.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+# An address failing this often within the cool-off, whatever the usernames, is locked as a whole.
+TANDEM_LOGIN_IP_FAILURE_LIMIT = env_int("TANDEM_LOGIN_IP_FAILURE_LIMIT", 100, minimum=1)
+AXES_HANDLER = "governance.security.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "governance.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "governance.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # logging in clears that person's failures at that address
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no start-up banner in every command; lockouts are still logged
+
+# --- Sessions -----------------------------------------------------------------------
+# Idle limit: a session unused this long is gone. Use moves its expiry on, at most once
+# per refresh interval (governance.security.SessionLifetimeMiddleware), not a write per request.
+SESSION_COOKIE_AGE = env_int("TANDEM_SESSION_IDLE_HOURS", 8, minimum=1) * 3600
+TANDEM_SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
+# Absolute limit, however active (governance.security.SessionLifetimeMiddleware).
+TANDEM_SESSION_MAX_DAYS = env_int("TANDEM_SESSION_MAX_DAYS", 14, minimum=1)
+
+# --- Content-Security-Policy (django-csp) and Permissions-Policy ---------------------------
+# Sent always, in DEBUG too, so development and the browser tests see what production
+# enforces: scripts and styles only from Tandem's own static files, no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Browser features no page uses (governance.security.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
 
 # --- E-mail -------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "Tandem <tandem@localhost>")
@@ -259,7 +330,13 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60),
+        # A Redis that stops answering is noticed in seconds, not at the OS's TCP timeout.
+        "socket_connect_timeout": 5,
+        "socket_timeout": 30,
+        "health_check_interval": 25,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -271,10 +348,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 5)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_DEFAULT_QUEUE = env_str("TANDEM_CELERY_QUEUE", "celery")
+# A broker outage (docs/reliability.md, "When Redis goes away"): workers and beat
+# wait it out and reconnect by themselves, at start-up too; a task already
+# running finishes (its work is in the database, not the broker) and, as its
+# late ack cannot reach the broker, is redelivered later, which is harmless:
+# every task here is idempotent (the database decides what is sent).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # never give up
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Publishing (beat's ticks, a project's reminder after a commit) rides out a
+# broker blip of a few seconds; a longer outage loses the tick, and the next
+# tick (TANDEM_REMINDER_SWEEP_SECONDS later) catches up.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 4, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 2.0}
 
 # --- Reminders (raci.reminder_*) --------------------------------------------------
-# How often beat sweeps for steps with no Accountable person.
-TANDEM_REMINDER_SWEEP_MINUTES = env_int("TANDEM_REMINDER_SWEEP_MINUTES", 60, minimum=1)
+# How often beat sweeps for steps with no Accountable person. Often, because a
+# sweep is idempotent per period (it sends only what is due and not yet sent)
+# and cheap when nothing is due, so a tick lost while the broker was down is
+# caught up by the next one minutes later. TANDEM_REMINDER_SWEEP_SECONDS, when
+# set, wins (the fault tests sweep every few seconds).
+TANDEM_REMINDER_SWEEP_MINUTES = env_int("TANDEM_REMINDER_SWEEP_MINUTES", 5, minimum=1)
+TANDEM_REMINDER_SWEEP_SECONDS = env_int("TANDEM_REMINDER_SWEEP_SECONDS", TANDEM_REMINDER_SWEEP_MINUTES * 60, minimum=1)
 # A not-yet-started step is chased once it is due within this many days.
 TANDEM_REMINDER_DUE_WITHIN_DAYS = env_int("TANDEM_REMINDER_DUE_WITHIN_DAYS", 14)
 # Sponsors are added once a step stays unowned this long after its first reminder.
@@ -288,14 +384,16 @@ TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS = env_int(
     "TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=1
 )
 TANDEM_REMINDER_FROM_EMAIL = env_str("TANDEM_REMINDER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# How long a sweep retries a database write (recording a send) before giving up on it.
+TANDEM_REMINDER_DB_RETRY_SECONDS = env_int("TANDEM_REMINDER_DB_RETRY_SECONDS", 60, minimum=0)
 # How often beat stores the summaries of alignment rounds that closed by time passing.
 TANDEM_ROUND_SUMMARY_MINUTES = env_int("TANDEM_ROUND_SUMMARY_MINUTES", 15, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "sweep-unowned-steps": {
         "task": "raci.tasks.sweep_unowned_steps",
-        "schedule": TANDEM_REMINDER_SWEEP_MINUTES * 60.0,
+        "schedule": float(TANDEM_REMINDER_SWEEP_SECONDS),
         # A sweep that could not start within one interval is superseded by the next.
-        "options": {"expires": TANDEM_REMINDER_SWEEP_MINUTES * 60.0},
+        "options": {"expires": float(TANDEM_REMINDER_SWEEP_SECONDS)},
     },
     # Rounds that close by time passing get their stored summary (alignment.summaries).
     "store-round-summaries": {
@@ -312,7 +410,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes logs every login at INFO; its lockouts are WARNINGs.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # The embedded default keeps its state under var/; create only what it uses.

@@ -3,14 +3,14 @@
 Imports no other Tandem app.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
-from django.db import connection
-from django.http import JsonResponse
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
+from governance import health as health_probe
 from governance.forms import PreferencesForm
 
 
@@ -22,13 +22,24 @@ class TandemLoginView(LoginView):
 login_view = login_not_required(TandemLoginView.as_view())
 
 
-@login_not_required
-@require_GET
-def health(request):
-    """Load-balancer probe: the process answers and the database does."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+class TandemPasswordResetView(PasswordResetView):
+    """Django's reset by e-mail, with the link built from the configured site URL
+    (``TANDEM_SITE_URL``), never from the Host header of whoever asked: a forged
+    Host must not make Tandem mail a link to someone else's server."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+password_reset = TandemPasswordResetView.as_view()
+
+
+# The load balancer's probe: the database and the broker, 503 naming what is down.
+health = health_probe.health
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,9 +14,21 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name} ({extra})" if extra else obj.display_name
 
 
+# Database ids and versions are signed 64-bit integers.
+MAX_ID = 2**63 - 1
+
+
+def version_field() -> forms.IntegerField:
+    """The version an edit page was opened at (``projects.selectors``), posted
+    back so a save from a stale page is refused instead of undoing another."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_ID)
+
+
 class ProjectForm(forms.ModelForm):
     """Create or edit a project. People dropdowns list only active people of
     the side the role belongs to (plus whoever holds it now)."""
+
+    version = version_field()
 
     marketing_sponsor = PersonChoiceField(queryset=User.objects.none(), required=False)
     it_sponsor = PersonChoiceField(queryset=User.objects.none(), required=False, label="IT sponsor")
@@ -45,6 +57,7 @@ class ProjectForm(forms.ModelForm):
             self.fields[field_name].queryset = people.order_by("first_name", "last_name", "username")
         if instance is None:
             del self.fields["status"]
+            del self.fields["version"]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "name",
@@ -52,11 +65,14 @@ class ProjectForm(forms.ModelForm):
             *(["status"] if instance else []),
             Row(Column("marketing_sponsor"), Column("it_sponsor"), Column("it_lead")),
             Row(Column("budget_owner_side"), Column("requirements_side"), Column("target_launch")),
+            *(["version"] if instance else []),
             Submit("submit", "Save project" if instance else "Create project"),
         )
 
 
 class StepForm(forms.ModelForm):
+    version = version_field()
+
     class Meta:
         model = LifecycleStep
         fields = ["due_date", "outcome"]

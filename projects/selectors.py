@@ -143,3 +143,65 @@ class LogEntry:
 def completion_log(project: Project) -> list[LogEntry]:
     """The project's step completions as decision-log entries, newest first (one query)."""
     return [LogEntry(c.when, c.who, f"Finished step {c.number}, {c.name}") for c in step_completions(project)]
+
+
+# --- Versions: what an edit page was opened at, and what changed since -------------------------
+
+
+def project_version(project: Project) -> int:
+    """The project's version: the id of its latest history record (0 before any)."""
+    return (
+        Project.history.filter(id=project.pk).order_by("-history_id").values_list("history_id", flat=True).first() or 0
+    )
+
+
+def step_version(step: LifecycleStep) -> int:
+    """The step's version: the id of its latest history record (0 before any)."""
+    return (
+        LifecycleStep.history.filter(id=step.pk).order_by("-history_id").values_list("history_id", flat=True).first()
+        or 0
+    )
+
+
+def _changes_since(records: list, version: int, fields: tuple[str, ...]) -> list[str]:
+    """Lines (who, when, field: before → after) for the changes to ``fields`` in
+    ``records`` (one object's, oldest first) made after ``version``."""
+    lines, previous = [], None
+    for record in records:
+        if previous is not None and record.history_id > version:
+            for change in record.diff_against(previous, included_fields=list(fields)).changes:
+                label = str(record.instance_type._meta.get_field(change.field).verbose_name)
+                who = record.history_user.display_name if record.history_user else "Someone (outside Tandem's pages)"
+                when = date_format(localtime(record.history_date), "j M Y H:i")
+                before, after = _display(previous, change.field), _display(record, change.field)
+                lines.append(f"{who}, {when}: {label}: {before} → {after}")
+        previous = record
+    return lines
+
+
+def project_changes_since(project: Project, version: int, fields: tuple[str, ...]) -> list[str]:
+    """What changed in ``fields`` of the project after ``version`` (one query)."""
+    records = (
+        Project.history.filter(id=project.pk)
+        .select_related("history_user", "owner", "marketing_sponsor", "it_sponsor", "it_lead")
+        .order_by("history_id")
+    )
+    return _changes_since(list(records), version, fields)
+
+
+def step_changes_since(step: LifecycleStep, version: int, fields: tuple[str, ...]) -> list[str]:
+    """What changed in ``fields`` of the step after ``version`` (one query)."""
+    records = LifecycleStep.history.filter(id=step.pk).select_related("history_user").order_by("history_id")
+    return _changes_since(list(records), version, fields)
+
+
+def project_as_of(project: Project, version: int) -> Project | None:
+    """The project as it was at ``version`` (its history record), None when unknown."""
+    record = Project.history.filter(id=project.pk, history_id=version).first()
+    return record.instance if record is not None else None
+
+
+def step_as_of(step: LifecycleStep, version: int) -> LifecycleStep | None:
+    """The step as it was at ``version`` (its history record), None when unknown."""
+    record = LifecycleStep.history.filter(id=step.pk, history_id=version).first()
+    return record.instance if record is not None else None

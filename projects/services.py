@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from governance.models import Side, User
-from projects import access
+from projects import access, selectors
 from projects.lifecycle import LIFECYCLE, SuggestedSide
 from projects.models import LifecycleStep, Project
 
@@ -45,7 +45,11 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _validate_people(*, marketing_sponsor: User | None, it_sponsor: User | None, it_lead: User | None) -> None:
+def validate_people(*, marketing_sponsor: User | None, it_sponsor: User | None, it_lead: User | None) -> None:
+    """The side checks of a project's key people: the marketing sponsor on the
+    Marketing side, the IT sponsor and IT lead in IT, every one active. Pass
+    only the people being set (None for the rest). Admin's project form calls it
+    too (``projects.admin``): no way around the rule."""
     errors = {}
     if marketing_sponsor is not None and marketing_sponsor.side != Side.MARKETING:
         errors["marketing_sponsor"] = (
@@ -89,7 +93,8 @@ def project_create(
         access.can_create_project(actor, owner=owner),
         "Only executives and administrators create a project for someone else.",
     )
-    _validate_people(marketing_sponsor=marketing_sponsor, it_sponsor=it_sponsor, it_lead=it_lead)
+    validate_people(marketing_sponsor=marketing_sponsor, it_sponsor=it_sponsor, it_lead=it_lead)
+    _check_text({"name": name, "problem": problem})
     fields = {
         "name": name,
         "problem": problem,
@@ -141,9 +146,29 @@ def _suggested_side(template_side: str, requirements_side: str) -> str:
     return template_side
 
 
+class StaleEdit(ValidationError):
+    """Refused: someone saved the same thing after the editor opened it.
+
+    ``changes`` says what they changed (who, when, field: before → after, from
+    the history), ``version`` is the version now, to re-apply against.
+    """
+
+    def __init__(self, what: str, changes: list[str], version: int):
+        self.changes = changes
+        self.version = version
+        super().__init__(
+            f"Someone saved this {what} after you opened it; nothing was saved, so as not to undo their change. "
+            "Changed since: " + "; ".join(changes) + "."
+        )
+
+
 @transaction.atomic
-def project_update(*, actor: User, project: Project, **changes) -> Project:
+def project_update(*, actor: User, project: Project, expected_version: int | None = None, **changes) -> Project:
     """Change a project's fields; a new requirements side re-labels step 3.
+
+    ``expected_version`` is the ``projects.selectors.project_version`` the edit
+    page was opened at: when a field of the project was changed since, nothing
+    is written and ``StaleEdit`` says what, so a stale page never undoes a save.
 
     Who: those who manage the project (``access.can_manage``).
     """
@@ -156,11 +181,20 @@ def project_update(*, actor: User, project: Project, **changes) -> Project:
     unknown = set(changes) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"Cannot change {', '.join(sorted(unknown))}")
-    _validate_people(
-        marketing_sponsor=changes.get("marketing_sponsor", project.marketing_sponsor),
-        it_sponsor=changes.get("it_sponsor", project.it_sponsor),
-        it_lead=changes.get("it_lead", project.it_lead),
+    # The row lock serializes two saves of the project, so the version check
+    # sees the other one's committed change.
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and expected_version != selectors.project_version(project):
+        since = selectors.project_changes_since(project, expected_version, PROJECT_FIELDS)
+        if since:
+            raise StaleEdit("project", since, selectors.project_version(project))
+    # Only the people being set: someone who left since does not block an unrelated edit.
+    validate_people(
+        marketing_sponsor=changes.get("marketing_sponsor"),
+        it_sponsor=changes.get("it_sponsor"),
+        it_lead=changes.get("it_lead"),
     )
+    _check_text(changes)
     for field, value in changes.items():
         setattr(project, field, value)
     project._history_user = actor
@@ -175,11 +209,23 @@ def project_update(*, actor: User, project: Project, **changes) -> Project:
     return project
 
 
+STEP_PLAN_FIELDS = ("due_date", "outcome")
+
+
 @transaction.atomic
 def step_update(
-    *, actor: User, step: LifecycleStep, due_date: date | None, outcome: str | None = None
+    *,
+    actor: User,
+    step: LifecycleStep,
+    due_date: date | None,
+    outcome: str | None = None,
+    expected_version: int | None = None,
 ) -> LifecycleStep:
     """Change a step's plan (due date, outcome); its status moves only through raci.services.
+
+    ``expected_version`` is the ``projects.selectors.step_version`` the plan
+    page was opened at: when the plan was changed since, nothing is written
+    and ``StaleEdit`` says what (a status change since does not count).
 
     Who: those who manage the project (``access.can_manage``).
     """
@@ -190,9 +236,25 @@ def step_update(
         "Only the project's owner, sponsors, IT lead and executives plan its steps.",
     )
     step = LifecycleStep.objects.select_for_update().get(pk=step.pk)
+    if expected_version is not None and expected_version != selectors.step_version(step):
+        since = selectors.step_changes_since(step, expected_version, STEP_PLAN_FIELDS)
+        if since:
+            raise StaleEdit("step's plan", since, selectors.step_version(step))
+    _check_text({"outcome": outcome or ""})
     step.due_date = due_date
     if outcome is not None:
         step.outcome = outcome
     step._history_user = actor
     step.save(update_fields=["due_date", "outcome"])
     return step
+
+
+def _check_text(values: dict) -> None:
+    """PostgreSQL stores no NUL character in text: refuse it as input, by field."""
+    errors = {
+        field: "This text contains a character that cannot be stored (NUL); remove it."
+        for field, value in values.items()
+        if isinstance(value, str) and "\x00" in value
+    }
+    if errors:
+        raise ValidationError(errors)

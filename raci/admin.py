@@ -1,13 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from simple_history.admin import SimpleHistoryAdmin
 
+from projects.admin import ReadOnlyHistoryAdmin
 from raci.models import RaciAssignment, Reminder, ReminderRun
 from raci.services import release_held_run
 
 
 @admin.register(RaciAssignment)
-class RaciAssignmentAdmin(SimpleHistoryAdmin):
+class RaciAssignmentAdmin(ReadOnlyHistoryAdmin):
     list_display = ("step", "project", "user", "role", "updated_at")
     list_filter = ("role", "step__key")
     search_fields = ("user__username", "user__first_name", "user__last_name", "step__project__name")
@@ -20,6 +20,11 @@ class RaciAssignmentAdmin(SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting here would skip "a done step keeps its Accountable" and the
+        # reminder that follows losing one.
         return False
 
     @admin.display(ordering="step__project__name")

@@ -6,8 +6,12 @@ class RaciConfig(AppConfig):
     verbose_name = "RACI"
 
     def ready(self) -> None:
+        from governance.deactivation import user_deactivated
         from projects.registry import register_sidebar, register_tab
-        from raci import services, tasks
+        from raci import selectors, services, tasks
+
+        # Deactivating someone lists the steps they leave unowned.
+        user_deactivated.connect(selectors.steps_left_unowned, dispatch_uid="raci-steps-left-unowned")
 
         if tasks.enqueue_project_reminder not in services.accountable_removed_hooks:
             services.accountable_removed_hooks.append(tasks.enqueue_project_reminder)

@@ -48,6 +48,8 @@ class ReminderRunStatus(models.TextChoices):
     FINISHED = "finished", "Finished"
     HELD = "held", "Held for an administrator"
     RELEASED = "released", "Released by an administrator"
+    # Still "running" past the claim timeout: its worker died (raci.reminder_sweep).
+    ABANDONED = "abandoned", "Abandoned (its worker stopped)"
 
 
 class ReminderRun(models.Model):
@@ -105,6 +107,10 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=36, blank=True)
+    # Written (durably) just before the e-mail is handed to the mail server. A
+    # row with this and no ``sent_at`` may or may not have been delivered: it
+    # is never sent again (at most once; docs/reliability.md).
+    send_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     run = models.ForeignKey(ReminderRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders")
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -4,6 +4,12 @@ Composing and handing a message to Django's e-mail backend; nothing here
 touches the database except reading who the administrators are. Whether a
 digest may be sent, and recording that it was, is ``raci.reminder_sweep``'s job.
 Templates: ``templates/raci/email/digest.txt`` and ``digest.html``.
+
+Every link is absolute, built from ``settings.SITE_URL`` (``TANDEM_SITE_URL``;
+``make run PORT=…`` sets it to the port it serves). Every digest carries its
+recipient's one-click opt-out (``raci.reminder_optout``): a link in the text
+and the ``List-Unsubscribe`` / ``List-Unsubscribe-Post`` headers (RFC 8058),
+which mail programs show as an "Unsubscribe" button.
 """
 
 import logging
@@ -13,6 +19,7 @@ from django.core.mail import EmailMultiAlternatives, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from raci import reminder_optout
 from raci.reminder_plan import Digest, administrators
 
 logger = logging.getLogger(__name__)
@@ -41,18 +48,24 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
     subject = f"Tandem: {steps} step{'s' if steps != 1 else ''} need{'s' if steps == 1 else ''} an accountable owner"
     if digest.escalation:
         subject = f"[Escalation] {subject}"
+    reminders_off_url = reminder_optout.url_for(digest.recipient)
     context = {
         "digest": digest,
         "recipient": digest.recipient,
         "projects": _projects(digest),
         "site_url": settings.SITE_URL,
         "preferences_url": settings.SITE_URL + reverse("preferences"),
+        "reminders_off_url": reminders_off_url,
     }
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("raci/email/digest.txt", context),
         from_email=settings.TANDEM_REMINDER_FROM_EMAIL,
         to=[digest.recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{reminders_off_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     message.attach_alternative(render_to_string("raci/email/digest.html", context), "text/html")
     return message

@@ -79,6 +79,9 @@ class Planned:
     recipient: User
     reason: str
     escalation: bool
+    # Past its due date at the run's ``now`` and not done (started or not): the
+    # digest says "overdue", not only "not started".
+    overdue: bool = False
 
 
 @dataclass
@@ -131,9 +134,11 @@ def administrators() -> list[User]:
 def plan(steps: list[LifecycleStep], *, now: datetime, administrators: list[User]) -> list[Planned]:
     """Who is reminded of which step, and whether it is an escalation."""
     escalate_before = now - timedelta(days=settings.TANDEM_REMINDER_ESCALATE_AFTER_DAYS)
+    today = timezone.localdate(now)
     planned: list[Planned] = []
     for step in steps:
         project = step.project
+        overdue = step.due_date is not None and step.due_date < today
         escalation = step.first_reminded_at is not None and step.first_reminded_at <= escalate_before
         people = [(project.it_lead, ReminderReason.IT_LEAD), (project.owner, ReminderReason.OWNER)]
         if escalation:
@@ -145,10 +150,10 @@ def plan(steps: list[LifecycleStep], *, now: datetime, administrators: list[User
         for person, reason in people:
             if person is None or person.pk in chosen or not person.is_active or not person.reminders_enabled:
                 continue
-            chosen[person.pk] = Planned(step, person, reason, escalation and reason == ReminderReason.SPONSOR)
+            chosen[person.pk] = Planned(step, person, reason, escalation and reason == ReminderReason.SPONSOR, overdue)
         if not chosen:
             for admin in administrators:
-                chosen[admin.pk] = Planned(step, admin, ReminderReason.ADMINISTRATOR, escalation)
+                chosen[admin.pk] = Planned(step, admin, ReminderReason.ADMINISTRATOR, escalation, overdue)
         planned.extend(chosen.values())
     return planned
 

@@ -12,9 +12,17 @@ reminder goes out once: the database decides, not Celery (docs/reliability.md).
 4. Claim: one conditional UPDATE takes this period's rows that are unsent and
    unclaimed (or whose claim went stale: its worker died), then the rows with
    this run's token are read back. A row is claimed by exactly one run.
-5. Send each person's digest (``raci.reminder_mail``), then mark its rows sent,
-   only where the claim is still this run's. A send that raises releases its
-   claim at once, so the next run retries it.
+5. Send each person's digest (``raci.reminder_mail``): first record that the
+   send starts (``send_started_at``), then hand it to the mail server, then
+   mark its rows sent, each write only where the claim is still this run's.
+   A send that raises releases its claim at once, so the next run retries it.
+   A database write that fails (the server restarting, a dropped connection)
+   is retried on a fresh connection for ``TANDEM_REMINDER_DB_RETRY_SECONDS``
+   before the run gives up on that digest and carries on with the next. A row
+   whose send started and was never marked sent is never claimed again: it may
+   have been delivered (at most once; docs/reliability.md says why).
+6. A run still "running" past the claim timeout (its worker was killed) is
+   marked abandoned by the next sweep.
 
 Every timestamp a run writes comes from its clock (``RunClock``), which starts
 at the ``now`` it was given. The queries of a sweep do not depend on the number
@@ -29,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -79,6 +87,8 @@ def sweep(
     ``now`` (default: the current time) is the moment the run takes place.
     """
     clock = RunClock(now or timezone.now())
+    if not dry_run:
+        abandon_stale_runs(now=clock.start)
     reminders = plan_reminders(now=clock.start, project_ids=project_ids)
     result = SweepResult(steps_found=len(reminders.steps), digests=reminders.digests)
     if dry_run or not reminders.planned:
@@ -138,9 +148,10 @@ def _claim(run: ReminderRun, period: datetime, planned: list[Planned], now: date
     wanted = {(p.step.pk, p.recipient.pk): p for p in planned}
     step_ids = sorted({p.step.pk for p in planned})
     recipient_ids = sorted({p.recipient.pk for p in planned})
-    candidates = Reminder.objects.filter(period_start=period, sent_at=None, recipient_id__in=recipient_ids).filter(
-        Q(claimed_at=None) | Q(claimed_at__lt=stale)
-    )
+    # A row whose send started is never taken over: it may have been delivered.
+    candidates = Reminder.objects.filter(
+        period_start=period, sent_at=None, send_started_at=None, recipient_id__in=recipient_ids
+    ).filter(Q(claimed_at=None) | Q(claimed_at__lt=stale))
     if len(step_ids) <= 500:
         candidates = candidates.filter(step_id__in=step_ids)
     with transaction.atomic():
@@ -154,35 +165,130 @@ def _claim(run: ReminderRun, period: datetime, planned: list[Planned], now: date
     return Claim(token, mine, [wanted[pair] for pair in mine.values()])
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+class GaveUp(Exception):
+    """A database write still failed after ``TANDEM_REMINDER_DB_RETRY_SECONDS`` of retries."""
+
+
+def durably(write, *, what: str):
+    """Run ``write`` (one statement, in autocommit) until it succeeds, retrying a
+    database that went away on a fresh connection with a growing pause, for up
+    to ``TANDEM_REMINDER_DB_RETRY_SECONDS``; then raise ``GaveUp``.
+
+    Only connection-level errors are retried (``OperationalError``,
+    ``InterfaceError``); any other error is a bug and propagates.
+    """
+    deadline = time.monotonic() + settings.TANDEM_REMINDER_DB_RETRY_SECONDS
+    pause = 0.25
+    while True:
+        try:
+            return write()
+        except DATABASE_ERRORS as error:
+            if not connection.in_atomic_block:
+                connection.close()  # the broken connection is dropped; the next query opens a new one
+            if time.monotonic() + pause > deadline:
+                raise GaveUp(f"{what}: {error}") from error
+            logger.warning("Reminders: %s failed (%s); retrying in %.2f s", what, error, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
 def _send_all(result: SweepResult, claim: Claim, clock: RunClock) -> None:
-    """Send every claimed digest, then record the run's outcome."""
-    sent = 0
+    """Send every claimed digest, then record the run's outcome.
+
+    A digest whose first write (the send starting) cannot be made is not sent,
+    and the run stops there: the database is unreachable, its remaining claims
+    go stale and a later run sends them. A digest sent but not recorded
+    (marking gave up) does not stop the run: the next digest tries again.
+    """
+    sent = emails = 0
     for digest in result.digests:
-        if _send(digest, claim, clock):
+        outcome = _send(digest, claim, clock)
+        if outcome == SENT:
             sent += len(digest.items)
+            emails += 1
+        elif outcome == UNRECORDED:
+            emails += 1
+            result.failures += 1
         else:
             result.failures += 1
-    ReminderRun.objects.filter(pk=result.run.pk).update(
-        status=ReminderRunStatus.FINISHED,
-        finished_at=clock.now(),
-        recipients=len(result.digests),
-        emails_sent=len(result.digests) - result.failures,
-        reminders_sent=sent,
-        failures=result.failures,
+            if outcome == NOT_STARTED:
+                break
+    durably(
+        lambda: ReminderRun.objects.filter(pk=result.run.pk).update(
+            status=ReminderRunStatus.FINISHED,
+            finished_at=clock.now(),
+            recipients=len(result.digests),
+            emails_sent=emails,
+            reminders_sent=sent,
+            failures=result.failures,
+        ),
+        what="recording the run",
     )
     result.run.refresh_from_db()
 
 
-def _send(digest: Digest, claim: Claim, clock: RunClock) -> bool:
-    """Send one digest; mark its rows sent, or release them for the next run."""
+SENT, FAILED, NOT_STARTED, UNRECORDED = "sent", "failed", "not started", "unrecorded"
+
+
+def _send(digest: Digest, claim: Claim, clock: RunClock) -> str:
+    """Send one digest: record the start, send, mark sent (or release on a failed send)."""
     pairs = {(i.step.pk, i.recipient.pk) for i in digest.items}
     ids = [pk for pk, pair in claim.rows.items() if pair in pairs]
-    mine = Reminder.objects.filter(pk__in=ids, claim_token=claim.token)
+    mine = Reminder.objects.filter(pk__in=ids, claim_token=claim.token, sent_at=None)
+    email = digest.recipient.email
+    try:
+        started = durably(lambda: mine.update(send_started_at=clock.now()), what=f"starting the send to {email}")
+    except GaveUp:
+        logger.exception("Reminder to %s not sent: the database is unreachable; a later run sends it", email)
+        return NOT_STARTED
+    if not started:  # the claim was taken over meanwhile: the other run sends it
+        return FAILED
     try:
         reminder_mail.send_digest(digest)
     except Exception as error:  # any failure: the claim is released and the next run retries
-        logger.exception("Reminder to %s failed", digest.recipient.email)
-        mine.update(claim_token="", claimed_at=None, last_error=str(error)[:1000])
+        logger.exception("Reminder to %s failed", email)
+        _record(mine, f"releasing the failed send to {email}", claim_token="", claimed_at=None,
+                send_started_at=None, last_error=str(error)[:1000])  # fmt: skip
+        return FAILED
+    if _record(mine, f"marking the send to {email}", sent_at=clock.now(), last_error=""):
+        return SENT
+    return UNRECORDED
+
+
+def _record(rows, what: str, **values) -> bool:
+    """Write ``values`` to ``rows`` durably; False (logged) if the database stayed away."""
+    try:
+        durably(lambda: rows.update(**values), what=what)
+    except GaveUp:
+        logger.exception("Reminders: %s gave up; the rows keep their send start and are not sent again", what)
         return False
-    mine.update(sent_at=clock.now(), last_error="")
     return True
+
+
+def abandon_stale_runs(*, now: datetime) -> int:
+    """Mark runs still "running" past the claim timeout abandoned: their worker died.
+
+    Their reminders that were claimed and never started are taken over by the
+    next run as usual; those whose send started are left unsent (at most once)
+    and say so in ``last_error``.
+    """
+    stale = now - timedelta(seconds=settings.TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS)
+    runs = list(
+        ReminderRun.objects.filter(status=ReminderRunStatus.RUNNING, started_at__lt=stale).values_list("pk", flat=True)
+    )
+    if not runs:
+        return 0
+    Reminder.objects.filter(run_id__in=runs, sent_at=None).exclude(send_started_at=None).filter(last_error="").update(
+        last_error="Its run stopped during the send: it may or may not have been delivered, so it is not sent again."
+    )
+    abandoned = ReminderRun.objects.filter(pk__in=runs, status=ReminderRunStatus.RUNNING).update(
+        status=ReminderRunStatus.ABANDONED,
+        finished_at=now,
+        note=f"Abandoned at {now:%Y-%m-%d %H:%M:%S %Z}: still running after the claim timeout (its worker stopped).",
+    )
+    if abandoned:
+        logger.warning("Reminders: %d run(s) left running by a stopped worker marked abandoned", abandoned)
+    return abandoned

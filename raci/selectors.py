@@ -11,6 +11,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -20,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from governance.models import User
 from projects.access import visible_projects
@@ -27,10 +29,14 @@ from projects.lifecycle import STEP_COUNT
 from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
 from raci.models import RaciAssignment, Reminder, Role
 
+# An inactive person holds no A or R that counts: a step whose Accountable
+# person left is as unowned as a step with none (dashboard, reminders, gates).
+COUNTING = Q(user__is_active=True)
+
 
 def accountable_exists() -> Exists:
-    """True for a step (in an outer query over steps) that has an Accountable person."""
-    return Exists(RaciAssignment.objects.filter(step=OuterRef("pk"), role=Role.ACCOUNTABLE))
+    """True for a step (in an outer query over steps) that has an *active* Accountable person."""
+    return Exists(RaciAssignment.objects.filter(COUNTING, step=OuterRef("pk"), role=Role.ACCOUNTABLE))
 
 
 def unowned_since() -> Coalesce:
@@ -46,7 +52,7 @@ def unowned_since() -> Coalesce:
 
 
 def unowned_steps() -> QuerySet[LifecycleStep]:
-    """Steps with no Accountable person."""
+    """Steps with no active Accountable person."""
     return LifecycleStep.objects.filter(~accountable_exists())
 
 
@@ -60,7 +66,7 @@ def with_unowned_count(projects: QuerySet[Project]) -> QuerySet[Project]:
 
 def _accountable_department() -> Subquery:
     """For a step (in an outer query over steps): its Accountable person's department, or NULL."""
-    accountable = RaciAssignment.objects.filter(step=OuterRef("pk"), role=Role.ACCOUNTABLE).order_by()
+    accountable = RaciAssignment.objects.filter(COUNTING, step=OuterRef("pk"), role=Role.ACCOUNTABLE).order_by()
     return Subquery(accountable.values("user__department")[:1])
 
 
@@ -70,7 +76,8 @@ def with_step_figures(projects: QuerySet[Project], *, today: date) -> QuerySet[P
     (not done, due before ``today``), ``current_number`` (the first step not done)
     and ``first_open_unowned`` (the first step neither done nor owned)."""
     not_done = ~Q(steps__status=StepStatus.DONE)
-    unowned = Q(accountable__id__isnull=True)
+    # An inactive Accountable person owns nothing (at most one A per step, so one row per step).
+    unowned = Q(accountable__id__isnull=True) | Q(accountable__user__is_active=False)
     return projects.alias(
         accountable=FilteredRelation("steps__assignments", condition=Q(steps__assignments__role=Role.ACCOUNTABLE))
     ).annotate(
@@ -157,8 +164,10 @@ def attention_steps(projects: QuerySet[Project], *, unowned: bool = False, overd
 
 
 def steps_with_people(project: Project) -> list[LifecycleStep]:
-    """The project's ten steps in order, each with ``accountable`` (a user or
-    None), ``responsible`` (users) and ``assignment_list``; two queries."""
+    """The project's ten steps in order, each with ``accountable`` (an active
+    user or None), ``inactive_accountable`` (the Accountable person when they
+    are no longer active: the step is unowned), ``responsible`` (active users)
+    and ``assignment_list``; two queries."""
     steps = list(
         project.steps.order_by("number").prefetch_related(
             Prefetch(
@@ -169,8 +178,10 @@ def steps_with_people(project: Project) -> list[LifecycleStep]:
         )
     )
     for step in steps:
-        step.accountable = next((a.user for a in step.assignment_list if a.role == Role.ACCOUNTABLE), None)
-        step.responsible = [a.user for a in step.assignment_list if a.role == Role.RESPONSIBLE]
+        holder = next((a.user for a in step.assignment_list if a.role == Role.ACCOUNTABLE), None)
+        step.accountable = holder if holder is not None and holder.is_active else None
+        step.inactive_accountable = holder if holder is not None and not holder.is_active else None
+        step.responsible = [a.user for a in step.assignment_list if a.role == Role.RESPONSIBLE and a.user.is_active]
     return steps
 
 
@@ -204,8 +215,17 @@ def matrix_for(project: Project, *, extra_people: Iterable[int] = ()) -> Matrix:
     return Matrix(steps=steps, people=people, roles=roles)
 
 
-def matrix_history(project: Project) -> list:
-    """RACI changes of the project as readable ``Change`` rows, oldest first per assignment."""
+def matrix_version(project: Project) -> int:
+    """The version of the project's RACI matrix: the id of its latest RACI
+    history record (0 before any). Every add, change and removal writes one, so
+    an editor opened at version *v* is stale once this is greater (one query)."""
+    latest = RaciAssignment.history.filter(step__project=project).aggregate(latest=Max("history_id"))["latest"]
+    return latest or 0
+
+
+def matrix_history(project: Project, *, since: int | None = None) -> list:
+    """RACI changes of the project as readable ``Change`` rows, oldest first per
+    assignment; with ``since`` (a ``matrix_version``), only the changes made after it."""
     from projects.selectors import Change
 
     records = list(
@@ -218,19 +238,50 @@ def matrix_history(project: Project) -> list:
         step = f"Step {record.step.number}, {record.step.name}"
         role = Role(record.role).label
         person = record.user.display_name
+        before = previous.get(record.id)
+        previous[record.id] = record.role
         if record.history_type == "+":
             rows = [(person, "—", role)]
         elif record.history_type == "-":
             rows = [(person, role, "—")]
+        elif before is None or before == record.role:
+            continue
         else:
-            before = previous.get(record.id)
-            if before is None or before == record.role:
-                previous[record.id] = record.role
-                continue
             rows = [(person, Role(before).label, role)]
-        previous[record.id] = record.role
-        changes.append(Change(record.history_date, record.history_user, step, "RACI", rows))
+        if since is None or record.history_id > since:
+            changes.append(Change(record.history_date, record.history_user, step, "RACI", rows))
     return changes
+
+
+def matrix_changes_since(project: Project, version: int) -> list[str]:
+    """What changed in the project's RACI matrix after ``version``, oldest first,
+    one line each: who, when, which step, whose role from what to what."""
+    changes = sorted(matrix_history(project, since=version), key=lambda c: c.when)
+    lines = []
+    for change in changes:
+        who = change.who.display_name if change.who else "Someone (outside Tandem's pages)"
+        when = date_format(timezone.localtime(change.when), "j M Y H:i")
+        for person, before, after in change.changes:
+            lines.append(f"{who}, {when}: {change.subject}: {person} {before} → {after}")
+    return lines
+
+
+def steps_left_unowned(sender, *, user: User, **kwargs) -> list[str]:
+    """Answers ``governance.deactivation.user_deactivated``: the steps ``user``
+    leaves without an Accountable person, one line each."""
+    return [f"{s.project.name}: step {s.number}, {s.name}" for s in steps_losing_owner(user)]
+
+
+def steps_losing_owner(user: User) -> list[LifecycleStep]:
+    """The unfinished steps of open projects where ``user`` is Accountable: the
+    steps left without an owner when ``user`` is deactivated (one query)."""
+    return list(
+        LifecycleStep.objects.filter(assignments__user=user, assignments__role=Role.ACCOUNTABLE)
+        .exclude(status=StepStatus.DONE)
+        .filter(project__status__in=(ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD))
+        .select_related("project")
+        .order_by("project__name", "number")
+    )
 
 
 def my_steps(user: User) -> list[RaciAssignment]:

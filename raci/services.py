@@ -2,9 +2,12 @@
 
 Rules, enforced here and, where a database can, by constraints:
 * one role per person per step; at most one Accountable per step (database);
-* Accountable and Responsible must be active people;
-* a step cannot start without an Accountable person, and cannot finish without
-  an Accountable and a Responsible person; a finished step keeps both;
+* nobody inactive can be given a role; an inactive person's A or R does not
+  count (the step is unowned) but stays until removed, blocking no other save;
+* a step cannot start without an (active) Accountable person, and cannot finish
+  without an Accountable and a Responsible person; a finished step keeps both;
+* a matrix saved from a page opened before someone else's save is refused
+  (``StaleMatrix``), never applied over it;
 * a step with no Accountable person is allowed while planning: reminders chase it.
 
 Who may call them is decided by ``projects.access`` and checked first: the
@@ -23,7 +26,7 @@ from django.utils import timezone
 from governance.models import User
 from projects import access
 from projects.models import LifecycleStep, Project, StepStatus
-from raci import transitions
+from raci import selectors, transitions
 from raci.models import WORKING_ROLES, RaciAssignment, ReminderRun, ReminderRunStatus, Role
 
 Cell = tuple[int, int]  # (user id, step id)
@@ -43,6 +46,21 @@ class MatrixError(ValidationError):
         super().__init__(messages)
 
 
+class StaleMatrix(MatrixError):
+    """Refused: someone saved the matrix after the editor opened it.
+
+    ``changes`` says what they changed (who, when, what: from the RACI history),
+    ``version`` is the matrix's version now, to re-apply against.
+    """
+
+    def __init__(self, changes: list[str], version: int):
+        self.changes = changes
+        self.version = version
+        super().__init__(
+            {}, ["Someone saved this matrix after you opened it; nothing of yours was saved, so as not to undo it."]
+        )
+
+
 @dataclass
 class MatrixResult:
     added: int = 0
@@ -55,7 +73,9 @@ class MatrixResult:
         return self.added + self.changed + self.removed
 
 
-def matrix_save(*, actor: User, project: Project, rows: dict[int, dict[int, str]]) -> MatrixResult:
+def matrix_save(
+    *, actor: User, project: Project, rows: dict[int, dict[int, str]], expected_version: int | None = None
+) -> MatrixResult:
     """Save the RACI matrix of ``project`` for the people in ``rows``, all or nothing.
 
     ``rows`` maps a user id to ``{step id: role code or ""}`` for the steps
@@ -63,6 +83,14 @@ def matrix_save(*, actor: User, project: Project, rows: dict[int, dict[int, str]
     them meanwhile). Every rule is checked against the matrix as it would be
     after the save; if any fails, nothing is written and ``MatrixError`` says
     which cells are at fault.
+
+    ``expected_version`` is the ``raci.selectors.matrix_version`` the editor
+    was opened at: when the matrix has changed since, nothing is written and
+    ``StaleMatrix`` lists the changes, so a page opened before someone else's
+    save never reverts it. Pages always pass it.
+
+    An inactive person can be given no role, but keeps the ones they hold
+    until someone removes them: another cell's save is not refused for them.
 
     Who: those who manage the project (``access.can_manage``).
     """
@@ -74,32 +102,23 @@ def matrix_save(*, actor: User, project: Project, rows: dict[int, dict[int, str]
     )
     with transaction.atomic():
         # Lock the project's steps: two editors saving at once are serialized,
-        # so the rules are checked against what the other one committed.
+        # so the version and the rules are checked against what the other one committed.
         steps = {s.pk: s for s in LifecycleStep.objects.select_for_update().filter(project=project).order_by("number")}
-        users = User.objects.in_bulk(rows.keys())
+        if expected_version is not None:
+            current = selectors.matrix_version(project)
+            if current != expected_version:
+                raise StaleMatrix(selectors.matrix_changes_since(project, expected_version), current)
         existing = {(a.user_id, a.step_id): a for a in RaciAssignment.objects.filter(step__project=project)}
+        # Everyone the matrix will name, so a refusal names the other Accountable person.
+        users = User.objects.in_bulk(set(rows) | {user_id for user_id, _ in existing})
 
         cell_errors: dict[Cell, list[str]] = defaultdict(list)
         general: list[str] = []
-        unknown_users = set(rows) - set(users)
-        if unknown_users:
+        if set(rows) - set(users):
             general.append("Some people in the matrix no longer exist; reload the page.")
-
-        final: dict[Cell, str] = {cell: a.role for cell, a in existing.items()}
-        for user_id, cells in rows.items():
-            for step_id, role in cells.items():
-                if step_id not in steps:
-                    general.append("The matrix refers to a step of another project; reload the page.")
-                    continue
-                if role and role not in Role.values:
-                    cell_errors[(user_id, step_id)].append(f"“{role}” is not a RACI role.")
-                    continue
-                if role:
-                    final[(user_id, step_id)] = role
-                else:
-                    final.pop((user_id, step_id), None)
-
+        final = _final(steps, rows, existing, cell_errors, general)
         _check_rules(steps, users, rows, final, cell_errors, general)
+        _check_inactive(users, rows, existing, cell_errors)
         if cell_errors or general:
             raise MatrixError(dict(cell_errors), sorted(set(general)))
 
@@ -108,6 +127,24 @@ def matrix_save(*, actor: User, project: Project, rows: dict[int, dict[int, str]
             removed = list(result.accountable_removed_in_progress)
             transaction.on_commit(lambda: _accountable_removed(project, removed))
         return result
+
+
+def _final(steps, rows, existing, cell_errors, general) -> dict[Cell, str]:
+    """The matrix as it would be after the save: what exists, with ``rows`` applied."""
+    final: dict[Cell, str] = {cell: a.role for cell, a in existing.items()}
+    for user_id, cells in rows.items():
+        for step_id, role in cells.items():
+            if step_id not in steps:
+                general.append("The matrix refers to a step of another project; reload the page.")
+                continue
+            if role and role not in Role.values:
+                cell_errors[(user_id, step_id)].append(f"“{role[:20]}” is not a RACI role.")
+                continue
+            if role:
+                final[(user_id, step_id)] = role
+            else:
+                final.pop((user_id, step_id), None)
+    return final
 
 
 def _accountable_removed(project: Project, step_ids: list[int]) -> None:
@@ -122,16 +159,18 @@ def _check_rules(steps, users, rows, final, cell_errors, general) -> None:
 
     def name(user_id: int) -> str:
         user = users.get(user_id)
-        return user.display_name if user else "someone"
+        return user.display_name if user else f"person #{user_id}"
 
     for step_id, step in steps.items():
         accountable = by_step[step_id][Role.ACCOUNTABLE]
         if len(accountable) > 1:
             names = " and ".join(sorted(name(u) for u in accountable))
+            gone = [name(u) for u in accountable if u in users and not users[u].is_active]
+            hint = f" {gone[0]} is no longer active: clear their A in the same save." if gone else ""
             for user_id in accountable:
                 if user_id in rows:
                     cell_errors[(user_id, step_id)].append(
-                        f"Step {step.number} can have only one Accountable person; {names} are both marked A."
+                        f"Step {step.number} can have only one Accountable person; {names} are both marked A.{hint}"
                     )
         if step.status == StepStatus.DONE:
             for role in WORKING_ROLES:
@@ -144,14 +183,20 @@ def _check_rules(steps, users, rows, final, cell_errors, general) -> None:
                                 f"Step {step.number} is done and needs its {label} person."
                             )
                             break
+
+
+def _check_inactive(users, rows, existing, cell_errors) -> None:
+    """An inactive person may be given no role (not even C or I); the roles they
+    already hold stay as they are until removed, so they block no other save."""
     for user_id, cells in rows.items():
         user = users.get(user_id)
         if user is None or user.is_active:
             continue
         for step_id, role in cells.items():
-            if role in WORKING_ROLES:
+            held = existing.get((user_id, step_id))
+            if role and role in Role.values and (held is None or held.role != role):
                 cell_errors[(user_id, step_id)].append(
-                    f"{user.display_name} is no longer active and cannot be {Role(role).label}."
+                    f"{user.display_name} is no longer active and cannot be given a role ({Role(role).label})."
                 )
 
 
@@ -218,7 +263,10 @@ def step_transition(*, actor: User, step: LifecycleStep, transition: str, reason
     )
     T = transitions.Transition
     if transition not in T.ALL:
-        raise ValidationError(f"“{transition}” is not a step action.")
+        raise ValidationError(f"“{transition[:40]}” is not a step action.")
+    if "\x00" in reason:
+        # PostgreSQL cannot store a NUL character in text: refuse it as input.
+        raise ValidationError("The reason contains a character that cannot be stored (NUL); remove it.")
     with transaction.atomic():
         step = LifecycleStep.objects.select_for_update().get(pk=step.pk)
         if step.status not in T.SOURCES[transition]:
@@ -226,22 +274,40 @@ def step_transition(*, actor: User, step: LifecycleStep, transition: str, reason
                 f"Step {step.number}, {step.name}, is {step.get_status_display().lower()}: "
                 f"it cannot be {_past(transition)}."
             )
-        roles = set(RaciAssignment.objects.filter(step=step).values_list("role", flat=True))
-        if transition in (T.START, T.REOPEN, T.FINISH) and Role.ACCOUNTABLE not in roles:
-            verb = "finish" if transition == T.FINISH else "start"
-            raise ValidationError(
-                f"Step {step.number}, {step.name}, cannot {verb} without an Accountable person. "
-                "Assign one in the RACI matrix first."
-            )
-        if transition == T.FINISH and Role.RESPONSIBLE not in roles:
-            raise ValidationError(
-                f"Step {step.number}, {step.name}, cannot finish without a Responsible person. "
-                "Assign one in the RACI matrix first."
-            )
+        _check_gate(step, transition)
         _move(step, transition, reason)
         step._history_user = actor
         step.save(update_fields=["status", "started_at", "completed_at", "blocked_reason"])
         return step
+
+
+def _check_gate(step: LifecycleStep, transition: str) -> None:
+    """Start and reopen need an Accountable person, finish also a Responsible
+    one; an inactive person's A or R does not count."""
+    T = transitions.Transition
+    if transition not in (T.START, T.REOPEN, T.FINISH):
+        return
+    holders = list(
+        RaciAssignment.objects.filter(step=step, role__in=WORKING_ROLES)
+        .select_related("user")
+        .order_by("role", "user_id")
+    )
+    verb = "finish" if transition == T.FINISH else "start"
+    needed = WORKING_ROLES if transition == T.FINISH else (Role.ACCOUNTABLE,)
+    for role in sorted(needed, key=lambda r: r != Role.ACCOUNTABLE):
+        label = Role(role).label
+        if any(h.role == role and h.user.is_active for h in holders):
+            continue
+        inactive = [h.user.display_name for h in holders if h.role == role]
+        if inactive:
+            raise ValidationError(
+                f"Step {step.number}, {step.name}, cannot {verb}: its {label} person, {inactive[0]}, "
+                f"is inactive. Assign an active one in the RACI matrix first."
+            )
+        raise ValidationError(
+            f"Step {step.number}, {step.name}, cannot {verb} without {'an' if role == Role.ACCOUNTABLE else 'a'} "
+            f"{label} person. Assign one in the RACI matrix first."
+        )
 
 
 def _move(step: LifecycleStep, transition: str, reason: str) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raci import views
+from raci import reminder_optout, views
 
 app_name = "raci"
 
@@ -12,4 +12,6 @@ urlpatterns = [
         views.step_transition_view,
         name="step_transition",
     ),
+    # A digest's one-click opt-out (a signed link; no login needed).
+    path("reminders/off/<str:token>/", reminder_optout.reminders_off, name="reminders_off"),
 ]

@@ -16,18 +16,49 @@ from projects.access import (
     pickable_people,
 )
 from raci.models import Role
-from raci.selectors import Matrix, matrix_for
-from raci.services import MatrixError, matrix_save, step_transition
+from raci.selectors import Matrix, matrix_for, matrix_version
+from raci.services import MatrixError, StaleMatrix, matrix_save, step_transition
 from raci.transitions import Transition
 
 ROLE_CHOICES = [("", "—"), *list(Role.choices)]
+# Database ids are signed 64-bit integers: anything outside is not an id
+# (SQLite raises OverflowError on it, which would be a 500).
+MAX_ID = 2**63 - 1
+EMPTY = "-"  # an empty cell in a row's "as opened" string
 
 
 def _int_list(values: list[str]) -> list[int] | None:
+    """The ids in ``values``, in order and without repeats; None when any is not an id."""
     try:
-        return list(dict.fromkeys(int(v) for v in values))
+        ids = list(dict.fromkeys(int(v) for v in values))
     except (TypeError, ValueError):
         return None
+    return ids if all(0 < i <= MAX_ID for i in ids) else None
+
+
+def _version(value: str | None) -> int | bool | None:
+    """The matrix version the page was opened at; None when the post carries
+    none (pages always do; a save without one is not checked), False when it
+    is not a version at all."""
+    if value is None:
+        return None
+    try:
+        version = int(value)
+    except ValueError:
+        return False
+    return version if 0 <= version <= MAX_ID else False
+
+
+def _as_opened(matrix: Matrix, person_id: int) -> str:
+    """A row's roles as the page shows them, one character per step: posted back
+    with the form, so a refused save can tell the user's changes from the rest."""
+    return "".join(matrix.role(person_id, step.pk) or EMPTY for step in matrix.steps)
+
+
+def _parse_opened(value: str, steps) -> dict[int, str] | None:
+    if len(value) != len(steps) or any(c not in EMPTY + "".join(Role.values) for c in value):
+        return None
+    return {step.pk: ("" if c == EMPTY else c) for step, c in zip(steps, value, strict=True)}
 
 
 def _rows(matrix: Matrix, submitted: dict | None = None, cell_errors: dict | None = None) -> list[dict]:
@@ -50,7 +81,14 @@ def _rows(matrix: Matrix, submitted: dict | None = None, cell_errors: dict | Non
                     "errors": cell_errors.get((person.pk, step.pk), []),
                 }
             )
-        rows.append({"person": person, "cells": cells, "has_errors": any(c["errors"] for c in cells)})
+        rows.append(
+            {
+                "person": person,
+                "cells": cells,
+                "opened": _as_opened(matrix, person.pk),
+                "has_errors": any(c["errors"] for c in cells),
+            }
+        )
     return rows
 
 
@@ -58,7 +96,8 @@ def _accountable_by_step(matrix: Matrix, rows: list[dict]) -> list[dict]:
     summary = []
     for index, step in enumerate(matrix.steps):
         holders = [row["person"] for row in rows if row["cells"][index]["value"] == Role.ACCOUNTABLE]
-        summary.append({"step": step, "accountable": holders})
+        inactive = len(holders) == 1 and not holders[0].is_active
+        summary.append({"step": step, "accountable": holders, "inactive": inactive})
     return summary
 
 
@@ -66,34 +105,47 @@ def _addable_people(matrix: Matrix):
     return pickable_people().exclude(pk__in=[p.pk for p in matrix.people])
 
 
-def _render_matrix(request, project, matrix, rows, *, status=200, general_errors=()):
+def _render_matrix(request, project, matrix, rows, *, version, status=200, general_errors=(), changes=()):
     context = {
         "project": project,
         "matrix": matrix,
         "rows": rows,
+        "version": version,
         "summary": _accountable_by_step(matrix, rows),
         "can_edit": can_manage(request.user, project),
         "addable": _addable_people(matrix),
         "role_choices": ROLE_CHOICES,
         "general_errors": general_errors,
+        "changes": changes,
         "error_count": sum(len(c["errors"]) for r in rows for c in r["cells"]),
     }
     return render(request, "raci/matrix.html", context, status=status)
+
+
+def _fresh(project, people: list[int]) -> tuple[int, Matrix]:
+    # The version first, then the matrix: a save committed in between makes the
+    # page look newer than its version (the next save is refused and shown the
+    # change), never older (which would let it undo that save).
+    version = matrix_version(project)
+    return version, matrix_for(project, extra_people=people)
 
 
 @require_http_methods(["GET", "POST"])
 def matrix(request, slug):
     project = get_project_or_404(request.user, slug, Action.VIEW)
     if request.method == "GET":
-        extra = _int_list(request.GET.getlist("add")) or []
+        extra = _int_list(request.GET.getlist("add"))
+        if extra is None:
+            return HttpResponseBadRequest("Pick a person to add from the list.")
         extra = list(pickable_people().filter(pk__in=extra).values_list("pk", flat=True))
-        m = matrix_for(project, extra_people=extra)
-        return _render_matrix(request, project, m, _rows(m))
+        version, m = _fresh(project, extra)
+        return _render_matrix(request, project, m, _rows(m), version=version)
 
     if not can_manage(request.user, project):
         raise PermissionDenied("Only the project's owner, IT lead, sponsors and executives edit its RACI matrix.")
     people = _int_list(request.POST.getlist("people"))
-    if people is None:
+    expected = _version(request.POST.get("version"))
+    if people is None or expected is False:
         return HttpResponseBadRequest("The matrix was not understood; reload the page.")
     m = matrix_for(project, extra_people=people)
     shown = {p.pk for p in m.people}
@@ -103,10 +155,10 @@ def matrix(request, slug):
         if user_id in shown
     }
     try:
-        result = matrix_save(actor=request.user, project=project, rows=submitted)
+        result = matrix_save(actor=request.user, project=project, rows=submitted, expected_version=expected)
     except MatrixError as error:
-        messages.error(request, "Nothing was saved: the matrix breaks the RACI rules. Fix the highlighted cells.")
-        return _render_matrix(request, project, m, _rows(m, submitted, error.cell_errors), general_errors=error.general)
+        opened = {user_id: _parse_opened(request.POST.get(f"opened-{user_id}", ""), m.steps) for user_id in submitted}
+        return _refused(request, project, people, submitted, opened, error)
     if result.total:
         messages.success(
             request,
@@ -117,13 +169,52 @@ def matrix(request, slug):
     return redirect("raci:matrix", slug=project.slug)
 
 
+def _refused(request, project, people, submitted, opened, error: MatrixError):
+    """Re-render a refused save: the matrix as it is now with the user's own
+    changes on top (a cell they did not touch shows its current role, so saving
+    again never undoes someone else's save), and the version to save against."""
+    version, fresh = _fresh(project, people)
+    cell_errors = dict(error.cell_errors)
+    kept: dict[int, dict[int, str]] = {}
+    for user_id, cells in submitted.items():
+        before = opened.get(user_id)
+        kept[user_id] = {}
+        for step in fresh.steps:
+            now, mine = fresh.role(user_id, step.pk), cells.get(step.pk, "")
+            if before is not None and mine == before[step.pk]:
+                mine = now  # not the user's change: show what is there now
+            elif before is not None and now != before[step.pk] and mine != now:
+                cell_errors.setdefault((user_id, step.pk), []).append(
+                    f"Changed meanwhile to {Role(now).label if now else 'no role'}; your choice is kept: check it."
+                )
+            kept[user_id][step.pk] = mine
+    if isinstance(error, StaleMatrix):
+        messages.error(request, "Nothing was saved: someone saved this matrix after you opened it.")
+        rows = _rows(fresh, kept, cell_errors)
+        return _render_matrix(
+            request,
+            project,
+            fresh,
+            rows,
+            version=version,
+            status=409,
+            general_errors=error.general,
+            changes=error.changes,
+        )
+    messages.error(request, "Nothing was saved: the matrix breaks the RACI rules. Fix the highlighted cells.")
+    rows = _rows(fresh, kept, cell_errors)
+    return _render_matrix(request, project, fresh, rows, version=version, general_errors=error.general)
+
+
 @require_http_methods(["GET"])
 def matrix_row(request, slug):
     """htmx: one new, empty row for the person picked in "Add a person"."""
     project = get_project_or_404(request.user, slug, Action.MANAGE)
     person_ids = _int_list(request.GET.getlist("add"))
-    current = _int_list(request.GET.getlist("people")) or []
-    person = pickable_people().filter(pk__in=person_ids or []).first()
+    current = _int_list(request.GET.getlist("people"))
+    if person_ids is None or current is None:
+        return HttpResponseBadRequest("Pick a person to add from the list.")
+    person = pickable_people().filter(pk__in=person_ids).first()
     if person is None:
         return HttpResponseBadRequest("Pick a person to add.")
     steps = list(project.steps.order_by("number"))

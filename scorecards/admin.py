@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import models
+from django.utils import timezone
 
 from scorecards.models import Candidate, Criterion, Decision, Invitation, RatingSheet, Scorecard, ScorecardCriterion
 from scorecards.services import standings_refresh
@@ -58,10 +60,19 @@ class CandidateAdmin(RefreshStandingsMixin, admin.ModelAdmin):
     list_filter = ("build_in_house",)
     search_fields = ("name", "scorecard__project__name")
     list_select_related = ("scorecard__project",)
-    readonly_fields = ("it_total", "marketing_total", "overall_total", "rank", "below_minimum")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the page's candidate form
+    readonly_fields = ("it_total", "marketing_total", "overall_total", "rank", "below_minimum", "version",
+                       "updated_by", "updated_at")  # fmt: skip
 
     def _scorecard(self, obj):
         return obj.scorecard
+
+    def save_model(self, request, obj, form, change):
+        # An admin edit is an edit too: a page's edit form opened before it is then stale.
+        if change:
+            obj.version += 1
+        obj.updated_by, obj.updated_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(RatingSheet)

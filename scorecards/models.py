@@ -5,6 +5,8 @@ A project's scorecard copies the criteria it started with
 decision already taken.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,6 +18,11 @@ SCORE_LABELS = {1: "Very poor", 2: "Poor", 3: "Okay", 4: "Good", 5: "Great"}
 SCORE_CHOICES = [(value, f"{value} {label}") for value, label in SCORE_LABELS.items()]
 
 
+# A weight is more than 0 and at most 10; a minimum lies on the score scale (1–5).
+MIN_WEIGHT, MAX_WEIGHT = Decimal("0.01"), Decimal(10)
+MIN_SCORE_FIGURE, MAX_SCORE_FIGURE = Decimal(1), Decimal(5)
+
+
 class Group(models.TextChoices):
     IT = "it", "IT priorities"
     MARKETING = "marketing", "Marketing priorities"
@@ -25,13 +32,24 @@ class CriterionFields(models.Model):
     name = models.CharField(max_length=80)
     group = models.CharField(max_length=20, choices=Group.choices)
     description = models.CharField(max_length=300, blank=True)
-    weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(10)])
-    minimum = models.PositiveSmallIntegerField(
+    # Weights and minimums take up to two decimals ("Integration must average at
+    # least 3.5"); scoring.py computes with them as exact decimals.
+    weight = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(MIN_WEIGHT), MaxValueValidator(MAX_WEIGHT)],
+        help_text="How much the criterion counts within its group: more than 0, at most 10 (e.g. 1.5).",
+    )
+    minimum = models.DecimalField(
         "minimum acceptable score",
+        max_digits=3,
+        decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="A candidate whose mean falls below this on the criterion is flagged and ranked last.",
+        validators=[MinValueValidator(MIN_SCORE_FIGURE), MaxValueValidator(MAX_SCORE_FIGURE)],
+        help_text="1 to 5, up to two decimals (e.g. 3.5). A candidate whose mean (as shown, to two places) "
+        "falls below it on the criterion is flagged and ranked last.",
     )
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -46,9 +64,10 @@ class CriterionFields(models.Model):
 def _criterion_checks(prefix: str) -> list:
     return [
         models.CheckConstraint(condition=Q(group__in=Group.values), name=f"{prefix}_group_valid"),
-        models.CheckConstraint(condition=Q(weight__gte=1) & Q(weight__lte=10), name=f"{prefix}_weight_range"),
+        models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=MAX_WEIGHT), name=f"{prefix}_weight_range"),
         models.CheckConstraint(
-            condition=Q(minimum__isnull=True) | (Q(minimum__gte=1) & Q(minimum__lte=5)), name=f"{prefix}_minimum_range"
+            condition=Q(minimum__isnull=True) | (Q(minimum__gte=MIN_SCORE_FIGURE) & Q(minimum__lte=MAX_SCORE_FIGURE)),
+            name=f"{prefix}_minimum_range",
         ),
     ]
 
@@ -97,6 +116,13 @@ class Candidate(models.Model):
     notes = models.TextField(blank=True)
     build_in_house = models.BooleanField("build in-house", default=False, help_text="Step 4 decides build or buy.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The optimistic check of candidate edits (services.candidate_save): an edit
+    # names the version its form was opened at and is refused if it moved since.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     # The candidate's standing, as scorecards.selectors.scorecard_results computes it,
     # stored by services.standings_refresh after every write that can change it, so
     # the portfolio reads one row per project instead of aggregating every rating.
@@ -115,13 +141,22 @@ class Candidate(models.Model):
 
 
 class RatingSheet(models.Model):
-    """One rater's ratings of one candidate: a draft until submitted."""
+    """One rater's ratings of one candidate: a draft until submitted.
+
+    Only submitted sheets count, with the scores they were submitted with
+    (``Rating.score``). Changes to a submitted sheet saved as a draft go to
+    ``Rating.draft_score``/``draft_comment`` (``draft_saved_at`` set): the
+    submitted version keeps counting until the changes are submitted complete.
+    """
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sheets")
     rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rating_sheets")
     rater_side = models.CharField(max_length=20, choices=Side.choices, blank=True, help_text="The side when rating.")
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    draft_saved_at = models.DateTimeField(
+        null=True, blank=True, help_text="Changes to the submitted ratings saved as a draft: they do not count yet."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["candidate", "rater"], name="sheet_one_per_rater_candidate")]
@@ -137,12 +172,21 @@ class Rating(models.Model):
         null=True, blank=True, choices=SCORE_CHOICES, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.CharField(max_length=500, blank=True)
+    # A submitted sheet's unsubmitted changes (see RatingSheet): never counted.
+    draft_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=SCORE_CHOICES, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    draft_comment = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["sheet", "criterion"], name="rating_one_per_sheet_criterion"),
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=5)), name="rating_score_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(draft_score__isnull=True) | (Q(draft_score__gte=1) & Q(draft_score__lte=5)),
+                name="rating_draft_score_1_to_5",
             ),
         ]
 

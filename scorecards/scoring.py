@@ -5,12 +5,18 @@
 * A cell (candidate × criterion) has a mean, a highest and a lowest score over
   submitted sheets; its spread is highest − lowest, a "disagreement" from
   ``DISAGREEMENT`` (2) points.
-* A criterion is "below minimum" when its mean is under its minimum
-  acceptable score.
+* Weights (more than 0, at most 10) and minimums (1 to 5) take up to two
+  decimals: a weight of 1.5 counts one and a half times, a minimum of 3.5 flags
+  a mean of 3.40 (or 3.49) and not one of 3.50.
+* A criterion is "below minimum" when its mean, rounded to two places as the
+  page shows it, is under its minimum acceptable score.
 * A group total (IT priorities, Marketing priorities) is the weighted mean of
   its criteria's means scaled by the number of criteria:
   ``Σ(weight × mean) / Σ weight × n``; none until every criterion has a mean.
   The overall total is the sum of the two group totals.
+* Each side's view: the same group totals computed from only the IT-side
+  raters' means, and from only the Marketing-side raters' means (four figures
+  per candidate: IT and Marketing priorities, as each side rated them).
 * Ranking (competition ranking): candidates with no flag first, higher overall
   first; equal keys share a rank (1, 1, 3); a candidate without an overall
   total has no rank.
@@ -43,17 +49,24 @@ def is_disagreement(cell_spread: int | None) -> bool:
     return cell_spread is not None and cell_spread >= DISAGREEMENT
 
 
-def is_below_minimum(mean: Decimal | None, minimum: int | None) -> bool:
+def is_below_minimum(mean: Decimal | None, minimum: Decimal | None) -> bool:
     return minimum is not None and mean is not None and mean < minimum
 
 
-def group_total(weighted_means: Sequence[tuple[int, Decimal | None]]) -> Decimal | None:
+def group_total(weighted_means: Sequence[tuple[Decimal, Decimal | None]]) -> Decimal | None:
     """``Σ(weight × mean) / Σ weight × n`` over ``(weight, mean)`` pairs; None when a mean is missing."""
     if not weighted_means or any(mean is None for _weight, mean in weighted_means):
         return None
     weighted = sum(weight * mean for weight, mean in weighted_means)
     weights = sum(weight for weight, _mean in weighted_means)
-    return rounded(Decimal(weighted) / weights * len(weighted_means))
+    return rounded(Decimal(weighted) / Decimal(weights) * len(weighted_means))
+
+
+def plain(value: Decimal | None) -> str:
+    """A weight or minimum as a person writes it: 2, 1.5, 3.25 (no trailing zeros); "" for None."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f")
 
 
 def overall(it_total: Decimal | None, marketing_total: Decimal | None) -> Decimal | None:

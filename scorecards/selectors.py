@@ -99,6 +99,26 @@ class CandidateResult:
     def marketing_raters_overall(self):
         return self._side_overall("marketing_mean")
 
+    # Each side's view per priority group (scoring: "Each side's view"): the
+    # disagreement the scorecard exists to surface, e.g. IT-side raters prefer
+    # one candidate on IT priorities while Marketing-side raters prefer another
+    # on Marketing priorities.
+    @property
+    def it_total_by_it_raters(self):
+        return self._group_total(Group.IT, "it_mean")
+
+    @property
+    def marketing_total_by_it_raters(self):
+        return self._group_total(Group.MARKETING, "it_mean")
+
+    @property
+    def it_total_by_marketing_raters(self):
+        return self._group_total(Group.IT, "marketing_mean")
+
+    @property
+    def marketing_total_by_marketing_raters(self):
+        return self._group_total(Group.MARKETING, "marketing_mean")
+
     @property
     def below_minimum(self) -> list[str]:
         return [c.criterion.name for c in self.criteria if c.below_minimum]
@@ -340,10 +360,18 @@ def invite_suggestions(member_ids: set[int], candidate: Candidate, *, per_side: 
     return suggestions
 
 
+SIDE_VIEW_HEADERS = [
+    "IT priorities by IT raters",
+    "Marketing priorities by IT raters",
+    "IT priorities by Marketing raters",
+    "Marketing priorities by Marketing raters",
+]
+
+
 def results_table(results: Results) -> list[list]:
     """The comparison as rows (exports and the decision's frozen evidence)."""
     header = ["Rank", "Candidate", "Build in-house"]
-    header += [f"{c.name} ({Group(c.group).label}, weight {c.weight}) mean" for c in results.criteria]
+    header += [f"{c.name} ({Group(c.group).label}, weight {scoring.plain(c.weight)}) mean" for c in results.criteria]
     header += [f"{c.name} spread" for c in results.criteria]
     header += [
         f"IT total (of {results.it_maximum})",
@@ -351,6 +379,7 @@ def results_table(results: Results) -> list[list]:
         "Overall",
         "Overall by IT raters",
         "Overall by Marketing raters",
+        *SIDE_VIEW_HEADERS,
         "Below minimum",
         "IT raters submitted",
         "Marketing raters submitted",
@@ -367,12 +396,38 @@ def results_table(results: Results) -> list[list]:
                 r.overall,
                 r.it_raters_overall,
                 r.marketing_raters_overall,
+                r.it_total_by_it_raters,
+                r.marketing_total_by_it_raters,
+                r.it_total_by_marketing_raters,
+                r.marketing_total_by_marketing_raters,
                 ", ".join(r.below_minimum),
                 r.submitted_it,
                 r.submitted_marketing,
             ]
         )
     return rows
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def chart_data(results: Results) -> dict:
+    """What ``static/js/scorecards.js`` draws, for the candidates whose figures the
+    viewer may see (the blind rule: ``CandidateResult.visible``) and that have totals:
+    each group total, and each group's total as each side's raters rated it
+    (None where a side has not rated: a gap in the chart)."""
+    shown = [r for r in results.candidates if r.visible and r.overall is not None]
+    return {
+        "labels": [r.candidate.name for r in shown],
+        "it": [_number(r.it_total) for r in shown],
+        "marketing": [_number(r.marketing_total) for r in shown],
+        "it_by_it": [_number(r.it_total_by_it_raters) for r in shown],
+        "marketing_by_it": [_number(r.marketing_total_by_it_raters) for r in shown],
+        "it_by_marketing": [_number(r.it_total_by_marketing_raters) for r in shown],
+        "marketing_by_marketing": [_number(r.marketing_total_by_marketing_raters) for r in shown],
+        "max": max(results.it_maximum, results.marketing_maximum),
+    }
 
 
 def score_label(value: int) -> str:

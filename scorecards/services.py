@@ -108,12 +108,25 @@ def _ensure_open(scorecard: Scorecard) -> None:
         raise ValidationError("A vendor has been chosen: the scorecard is read-only until the decision is withdrawn.")
 
 
+class StaleEdit(ValidationError):
+    """A candidate edit made from a form opened before someone else's save:
+    ``current`` is the candidate as it is now (who changed it, and what)."""
+
+    def __init__(self, message: str, *, current: Candidate):
+        super().__init__(message, code="stale")
+        self.current = current
+
+
 @transaction.atomic
 def candidate_save(
     *, actor: User, scorecard: Scorecard, name: str, website: str = "", notes: str = "",
-    build_in_house: bool = False, candidate: Candidate | None = None,
+    build_in_house: bool = False, candidate: Candidate | None = None, expected_version: int | None = None,
 ) -> Candidate:  # fmt: skip
     """Add a candidate (or change one); names are unique per scorecard.
+
+    An edit from a form names the ``expected_version`` it was opened at: if
+    someone saved the candidate since, nothing is written and ``StaleEdit``
+    says who changed it (no lost update; a caller without a form passes None).
 
     Who: those who manage the project (``access.can_manage``).
     """
@@ -121,15 +134,36 @@ def candidate_save(
     if candidate is not None and candidate.scorecard_id != scorecard.pk:
         raise ValidationError("This candidate belongs to another scorecard.")
     scorecard = _stored(scorecard)  # the first candidate creates the scorecard
+    # One candidate write at a time per scorecard: two adds of one name queue
+    # here, so the second meets the first's name, not the database's constraint.
+    _lock(scorecard)
     _ensure_open(scorecard)
+    if candidate is not None:
+        candidate = (
+            Candidate.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .filter(pk=candidate.pk)
+            .first()
+        )
+        if candidate is None:
+            raise ValidationError("This candidate was deleted a moment ago; nothing was saved.")
+        if expected_version is not None and candidate.version != expected_version:
+            who = candidate.updated_by.display_name if candidate.updated_by else "Someone"
+            raise StaleEdit(
+                f"{who} changed {candidate.name} since you opened this form; nothing was saved.", current=candidate
+            )
     name = name.strip()
     clash = scorecard.candidates.filter(name__iexact=name)
     if candidate is not None:
         clash = clash.exclude(pk=candidate.pk)
     if clash.exists():
         raise ValidationError({"name": f"“{name}” is already a candidate."})
-    candidate = candidate or Candidate(scorecard=scorecard)
+    if candidate is None:
+        candidate = Candidate(scorecard=scorecard)
+    else:
+        candidate.version += 1
     candidate.name, candidate.website, candidate.notes, candidate.build_in_house = name, website, notes, build_in_house
+    candidate.updated_by, candidate.updated_at = actor, timezone.now()
     candidate.save()
     return candidate
 
@@ -164,6 +198,12 @@ def ratings_save(
     Every score must be 1–5; a submit needs every criterion scored. On a
     refusal nothing is written and the error names each criterion at fault.
 
+    Drafts never count. A draft of a sheet never submitted is the sheet itself
+    (not counted until submitted). A draft of changes to a *submitted* sheet is
+    kept beside it (``Rating.draft_score``): the submitted version keeps
+    counting, unchanged, until the changes are submitted complete; an
+    incomplete sheet never counts.
+
     Who: the project's members (``access.can_participate``), never an
     executive or administrator as such.
     """
@@ -178,32 +218,85 @@ def ratings_save(
         _lock(scorecard)
         _ensure_open(scorecard)
         criteria = {c.pk: c for c in scorecard.criteria.all()}
-        errors = {}
-        for criterion_id, score in scores.items():
-            if criterion_id not in criteria:
-                raise ValidationError("The form refers to a criterion of another scorecard; reload the page.")
-            if score is not None and not 1 <= score <= 5:
-                errors[f"score_{criterion_id}"] = "Choose a score from 1 (Very poor) to 5 (Great)."
-        if submit:
-            for criterion_id, criterion in criteria.items():
-                if scores.get(criterion_id) is None and f"score_{criterion_id}" not in errors:
-                    errors[f"score_{criterion_id}"] = f"Score {criterion.name} before submitting."
-        if errors:
-            raise ValidationError(errors)
+        _validate_scores(criteria, scores, submit=submit)
         sheet, _ = RatingSheet.objects.select_for_update().get_or_create(candidate=candidate, rater=actor)
-        sheet.rater_side = actor.side or ""
-        if submit:
-            sheet.submitted_at = timezone.now()
-        sheet.save()
         existing = {r.criterion_id: r for r in sheet.ratings.all()}
-        for criterion_id in criteria:
-            rating = existing.get(criterion_id) or Rating(sheet=sheet, criterion_id=criterion_id)
-            rating.score = scores.get(criterion_id)
-            rating.comment = (comments.get(criterion_id) or "").strip()[:500]
-            rating.save()
-        if sheet.submitted_at is not None:
-            standings_refresh(scorecard)
+        ratings = [existing.get(pk) or Rating(sheet=sheet, criterion_id=pk) for pk in criteria]
+        if submit or sheet.submitted_at is None:
+            _write_counted(sheet, ratings, scores, comments, submit=submit, rater_side=actor.side or "")
+        else:
+            _write_pending_changes(sheet, ratings, scores, comments)
         return sheet
+
+
+def ratings_draft_discard(*, actor: User, candidate: Candidate) -> bool:
+    """Drop the actor's unsubmitted changes to their submitted ratings of ``candidate``
+    (the submitted version, which counts, stays as it was); False if there were none.
+
+    Who: the project's members (``access.can_participate``).
+    """
+    scorecard = candidate.scorecard
+    access.require(
+        actor,
+        scorecard.project,
+        access.can_participate(actor, scorecard.project),
+        "Only the project's members rate its vendors.",
+    )
+    with transaction.atomic():
+        sheet = (
+            RatingSheet.objects.select_for_update()
+            .filter(candidate=candidate, rater=actor, submitted_at__isnull=False, draft_saved_at__isnull=False)
+            .first()
+        )
+        if sheet is None:
+            return False
+        sheet.ratings.update(draft_score=None, draft_comment="")
+        sheet.draft_saved_at = None
+        sheet.save(update_fields=["draft_saved_at", "updated_at"])
+        return True
+
+
+def _validate_scores(criteria: dict, scores: dict[int, int | None], *, submit: bool) -> None:
+    errors = {}
+    for criterion_id, score in scores.items():
+        if criterion_id not in criteria:
+            raise ValidationError("The form refers to a criterion of another scorecard; reload the page.")
+        if score is not None and not 1 <= score <= 5:
+            errors[f"score_{criterion_id}"] = "Choose a score from 1 (Very poor) to 5 (Great)."
+    if submit:
+        for criterion_id, criterion in criteria.items():
+            if scores.get(criterion_id) is None and f"score_{criterion_id}" not in errors:
+                errors[f"score_{criterion_id}"] = f"Score {criterion.name} before submitting."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_counted(sheet: RatingSheet, ratings, scores, comments, *, submit: bool, rater_side: str) -> None:
+    """The sheet's own scores: a submit (complete, checked), or the draft of a sheet never submitted.
+    A submit clears any pending changes and refreshes the standings."""
+    sheet.rater_side = rater_side
+    if submit:
+        sheet.submitted_at = timezone.now()
+    sheet.draft_saved_at = None
+    sheet.save()
+    for rating in ratings:
+        rating.score = scores.get(rating.criterion_id)
+        rating.comment = (comments.get(rating.criterion_id) or "").strip()[:500]
+        rating.draft_score, rating.draft_comment = None, ""
+        rating.save()
+    if sheet.submitted_at is not None:
+        standings_refresh(sheet.candidate.scorecard)
+
+
+def _write_pending_changes(sheet: RatingSheet, ratings, scores, comments) -> None:
+    """Changes to a submitted sheet, saved as a draft: beside the submitted scores,
+    which keep counting (no standings change)."""
+    sheet.draft_saved_at = timezone.now()
+    sheet.save(update_fields=["draft_saved_at", "updated_at"])
+    for rating in ratings:
+        rating.draft_score = scores.get(rating.criterion_id)
+        rating.draft_comment = (comments.get(rating.criterion_id) or "").strip()[:500]
+        rating.save()
 
 
 @transaction.atomic
@@ -317,11 +410,15 @@ def decision_withdraw(*, actor: User, decision: Decision, reason: str) -> Decisi
     _require_decider(actor, decision.scorecard.project)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the decision is withdrawn."})
-    updated = Decision.objects.filter(pk=decision.pk, withdrawn_at__isnull=True).update(
+    # Lock the decision's row: of two withdrawals at once, the second waits here
+    # for the first to commit, then finds it withdrawn and is told so.
+    current = Decision.objects.select_for_update(of=("self",)).select_related("withdrawn_by").get(pk=decision.pk)
+    if current.withdrawn_at is not None:
+        who = current.withdrawn_by.display_name if current.withdrawn_by else "Someone"
+        raise ValidationError(f"{who} already withdrew this decision.")
+    Decision.objects.filter(pk=decision.pk).update(
         withdrawn_at=timezone.now(), withdrawn_by=actor, withdrawal_reason=reason.strip()
     )
-    if not updated:
-        raise ValidationError("This decision was already withdrawn.")
     step = decision.scorecard.project.steps.get(key=VENDOR_STEP)
     _record_outcome(
         actor, step, f"Decision for {decision.candidate.name} withdrawn by {actor.display_name}: {reason.strip()}"

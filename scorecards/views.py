@@ -4,15 +4,26 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.access import Action, can_decide_vendor, can_manage, get_project_or_404, is_member, member_ids
 from projects.forms import add_service_errors
 from scorecards import exports, services
-from scorecards.forms import CandidateForm, DecisionForm, InviteForm, RatingForm, WithdrawForm
+from scorecards.forms import (
+    EDIT_FIELDS,
+    CandidateEditForm,
+    CandidateForm,
+    DecisionForm,
+    InviteForm,
+    RatingForm,
+    WithdrawForm,
+    candidate_changes,
+)
 from scorecards.models import Candidate, RatingSheet
 from scorecards.selectors import (
     candidate_of,
+    chart_data,
     invite_suggestions,
     my_sheets,
     scorecard_of,
@@ -45,12 +56,7 @@ def scorecard(request, slug):
     project, sc = _load(request, slug)
     results = scorecard_results(sc, viewer=request.user)
     decision = services.standing_decision(sc)
-    chart = {
-        "labels": [r.candidate.name for r in results.candidates if r.visible and r.overall is not None],
-        "it": [float(r.it_total) for r in results.candidates if r.visible and r.overall is not None],
-        "marketing": [float(r.marketing_total) for r in results.candidates if r.visible and r.overall is not None],
-        "max": max(results.it_maximum, results.marketing_maximum),
-    }
+    chart = chart_data(results)
     context = {
         "project": project,
         "scorecard": sc,
@@ -92,16 +98,27 @@ def candidate_add(request, slug):
 def candidate_edit(request, slug, candidate_id):
     project, sc = _load(request, slug, Action.MANAGE)
     candidate = _candidate(sc, candidate_id)
-    form = CandidateForm(request.POST if request.method == "POST" else None, instance=candidate, submit_label="Save")
+    form = CandidateEditForm(request.POST if request.method == "POST" else None, instance=candidate)
+    stale = None
     if request.method == "POST" and form.is_valid():
+        fields = {field: form.cleaned_data[field] for field in EDIT_FIELDS}
         try:
-            services.candidate_save(actor=request.user, scorecard=sc, candidate=candidate, **form.cleaned_data)
+            services.candidate_save(
+                actor=request.user, scorecard=sc, candidate=candidate,
+                expected_version=form.cleaned_data["version"], **fields,
+            )  # fmt: skip
+        except services.StaleEdit as error:
+            stale = {"message": error.messages[0], "when": error.current.updated_at,
+                     "changes": candidate_changes(form.seen_values(), error.current)}  # fmt: skip
+            form.reopen_at(error.current)
+            candidate = error.current  # the page names it as it is now, not as typed
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Candidate saved.")
             return redirect("scorecards:scorecard", slug=project.slug)
-    return render(request, "scorecards/candidate_form.html", {"project": project, "form": form, "candidate": candidate})
+    context = {"project": project, "form": form, "candidate": candidate, "stale": stale}
+    return render(request, "scorecards/candidate_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,11 +151,18 @@ def rate(request, slug, candidate_id):
     sheet = RatingSheet.objects.filter(candidate=candidate, rater=request.user).first()
     existing = {r.criterion_id: r for r in sheet.ratings.all()} if sheet else {}
     criteria = sc.criteria.order_by("group", "position", "name")
-    form = RatingForm(request.POST if request.method == "POST" else None, criteria=criteria, initial_ratings=existing)
+    pending = bool(sheet and sheet.submitted_at and sheet.draft_saved_at)
+    form = RatingForm(
+        request.POST if request.method == "POST" else None, criteria=criteria, initial_ratings=existing, pending=pending
+    )
+    if request.method == "POST" and "discard" in request.POST:
+        if services.ratings_draft_discard(actor=request.user, candidate=candidate):
+            messages.success(request, "Your draft changes are discarded; your submitted ratings stand as they were.")
+        return redirect("scorecards:rate", slug=project.slug, candidate_id=candidate.pk)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
-            services.ratings_save(
+            saved = services.ratings_save(
                 actor=request.user, candidate=candidate, scores=form.scores(), comments=form.comments(), submit=submit
             )
         except ValidationError as error:
@@ -147,16 +171,27 @@ def rate(request, slug, candidate_id):
             if submit:
                 messages.success(request, f"Ratings of “{candidate.name}” submitted. You can now see everyone's.")
                 return redirect("scorecards:scorecard", slug=project.slug)
-            messages.success(request, "Draft saved. Nobody else sees it; submit when you are ready.")
+            messages.success(request, _draft_message(saved))
             return redirect("scorecards:rate", slug=project.slug, candidate_id=candidate.pk)
     context = {
         "project": project,
         "candidate": candidate,
         "form": form,
         "sheet": sheet,
+        "pending": pending,
         "read_only": bool(services.standing_decision(sc)),
     }
     return render(request, "scorecards/rate.html", context)
+
+
+def _draft_message(sheet: RatingSheet) -> str:
+    """What "Save draft" did, truly (``services.ratings_save``)."""
+    if sheet.submitted_at is not None:
+        return (
+            "Changes saved as a draft. Nobody else sees them, and the ratings you submitted "
+            f"on {timezone.localtime(sheet.submitted_at):%d %b %Y} keep counting until you submit the changes."
+        )
+    return "Draft saved. Nobody else sees it and it does not count until you submit it."
 
 
 @require_http_methods(["GET", "POST"])
@@ -220,8 +255,12 @@ def withdraw(request, slug):
     elif not form.is_valid():
         messages.error(request, "Say why the decision is withdrawn.")
     else:
-        services.decision_withdraw(actor=request.user, decision=decision, reason=form.cleaned_data["reason"])
-        messages.success(request, "Decision withdrawn. The scorecard is open again.")
+        try:
+            services.decision_withdraw(actor=request.user, decision=decision, reason=form.cleaned_data["reason"])
+        except ValidationError as error:  # e.g. withdrawn by someone else a moment ago
+            _errors(request, error)
+        else:
+            messages.success(request, "Decision withdrawn. The scorecard is open again.")
     return redirect("scorecards:scorecard", slug=project.slug)
 
 

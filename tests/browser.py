@@ -28,3 +28,36 @@ def chromium_missing_reason() -> str | None:
     except ImportError:
         return "Python Playwright is not installed (pip install -r requirements-dev.txt)"
     return None
+
+
+# Run in every page before its own scripts: report each Content-Security-Policy
+# violation to the test (the ``page`` fixture's ``__tandemCspViolation`` binding).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  var where = (event.sourceFile || document.location.href) + ":" + (event.lineNumber || 0);
+  var text = document.location.pathname + ": " + event.effectiveDirective + " refused "
+    + (event.blockedURI || "an inline script or style") + " (" + where + ")";
+  if (window.__tandemCspViolation) window.__tandemCspViolation(text);
+});
+"""
+
+
+def is_csp_console_error(text: str) -> bool:
+    """Chromium's console line for a blocked script, style, frame or form."""
+    return "Content Security Policy" in text or text.startswith("Refused to")
+
+
+def watch_csp(context):
+    """A new page of ``context``, and the list every CSP violation of its pages is added to."""
+    violations: list[str] = []
+    # A binding survives navigation, unlike anything kept in the page's window.
+    context.expose_binding("__tandemCspViolation", lambda source, text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+
+    def on_console(message):
+        if is_csp_console_error(message.text):
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return page, violations

@@ -33,6 +33,7 @@ from alignment.models import AlignmentRound, RoundDimension
 from alignment.services import answers_submit, round_close, round_open
 from conftest import UserFactory, assign
 from governance.models import Department
+from raci import reminder_optout
 from raci.models import Role
 from scorecards.defaults import ensure_default_criteria
 from scorecards.services import candidate_save, ratings_save, scorecard_for
@@ -85,6 +86,19 @@ TABLE = [
     Row("logout", "get", signed_in(405)),  # logging out is a POST
     Row("logout", "post", public(LOGIN)),
     Row("health", "get", public(200)),
+    # Passwords: changing one's own needs a login; resetting by e-mail is for whoever lost it
+    Row("password_change", "get", signed_in(200)),
+    Row("password_change", "post", signed_in(200)),  # empty form: re-shown with errors
+    Row("password_change_done", "get", signed_in(200)),
+    Row("password_reset", "get", public(200)),
+    Row("password_reset", "post", public(200)),  # no address: re-shown with errors
+    Row("password_reset_done", "get", public(200)),
+    Row("password_reset_confirm", "get", public(200), target="reset_link"),  # a forged link: "no longer works"
+    Row("password_reset_confirm", "post", public(200), target="reset_link"),
+    Row("password_reset_complete", "get", public(200)),
+    # a reminder's one-click opt-out: the signed link is the credential (no login, no CSRF)
+    Row("raci:reminders_off", "get", public(200), target="reminders_off"),  # asks first
+    Row("raci:reminders_off", "post", public(200), target="reminders_off"),  # turns the owner's reminders off
     Row("home", "get", signed_in(200, executive=302)),  # an executive's home is the portfolio
     Row("my_work", "get", signed_in(200)),
     Row("preferences", "get", signed_in(200)),
@@ -180,6 +194,7 @@ SITE_TARGETS = {
     "xlsx": {"fmt": "xlsx"},
     "unowned": {"kind": "unowned"},
     "overdue": {"kind": "overdue"},
+    "reset_link": {"uidb64": "MQ", "token": "forged-token"},
 }
 PROJECT_TARGETS = {  # URL arguments besides the project's slug
     "project": {},
@@ -201,6 +216,8 @@ class World:
         return self.request.getfixturevalue(name)
 
     def kwargs(self, target: str) -> dict:
+        if target == "reminders_off":  # the project owner's signed opt-out link
+            return {"token": reminder_optout.token_for(self.project.owner)}
         if target in SITE_TARGETS:
             return SITE_TARGETS[target]
         slug = {"slug": self.project.slug}

@@ -174,6 +174,15 @@ def _decision(world: World):
     )
 
 
+def _pending_drafts(world: World):
+    """Everyone has submitted Acme and saved changes as a draft: something to discard."""
+    from scorecards.models import RatingSheet
+
+    now = timezone.now()
+    for person in world.people.values():
+        RatingSheet.objects.create(candidate=world.acme, rater=person, submitted_at=now, draft_saved_at=now)
+
+
 # --- The table ----------------------------------------------------------------------------------
 
 
@@ -290,6 +299,13 @@ TABLE = [
         ),
     ),
     Row(
+        _scorecards("ratings_draft_discard"),
+        "discard draft changes",
+        PARTICIPATE,
+        lambda w, actor, _: _fn(_scorecards("ratings_draft_discard"))(actor=actor, candidate=w.acme),
+        _pending_drafts,
+    ),
+    Row(
         _scorecards("invitations_send"),
         "invite a member",
         MANAGE,
@@ -348,6 +364,22 @@ TABLE = [
         "an organization round",
         EXECUTIVES,
         lambda w, actor, _: _fn(_alignment("round_close"))(actor=actor, round_=w.rounds["organization"]),
+    ),
+    Row(
+        _alignment("round_extend"),
+        "a project round",
+        MANAGE,
+        lambda w, actor, _: _fn(_alignment("round_extend"))(
+            actor=actor, round_=w.rounds["project"], closes_on=timezone.localdate() + timedelta(days=30)
+        ),
+    ),
+    Row(
+        _alignment("round_extend"),
+        "an organization round",
+        EXECUTIVES,
+        lambda w, actor, _: _fn(_alignment("round_extend"))(
+            actor=actor, round_=w.rounds["organization"], closes_on=timezone.localdate() + timedelta(days=30)
+        ),
     ),
     Row(
         _alignment("answers_submit"),

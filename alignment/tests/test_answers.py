@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -234,3 +235,82 @@ def test_inactive_people_are_not_invited(executive, it_lead, owner):
     gone = UserFactory(department=Department.IT, is_active=False)
     with pytest.raises(Exception, match="Only active people"):
         round_open(actor=executive, title="X", closes_on=timezone.localdate(), invitees=[it_lead, owner, gone])
+
+
+def test_an_open_round_is_extended_and_takes_answers_until_the_new_date(executive, it_lead, org_round):
+    from alignment.services import end_of_day, round_extend
+
+    later = timezone.localdate() + timedelta(days=20)
+    round_extend(actor=executive, round_=org_round, closes_on=later)
+    assert AlignmentRound.objects.get(pk=org_round.pk).closes_at == end_of_day(later)
+    answer(org_round, it_lead, [3] * 8)
+    assert RoundAnswer.objects.count() == 8
+
+
+def test_a_closed_round_cannot_be_extended_nor_answered(executive, it_lead, org_round):
+    from django.core.exceptions import ValidationError
+
+    from alignment.services import round_extend
+
+    close(org_round)
+    closed_at = org_round.closes_at
+    with pytest.raises(ValidationError, match="This round has closed: it is final"):
+        round_extend(actor=executive, round_=org_round, closes_on=timezone.localdate() + timedelta(days=20))
+    assert AlignmentRound.objects.get(pk=org_round.pk).closes_at == closed_at
+    with pytest.raises(ValidationError, match="This round has closed"):
+        answer(org_round, it_lead, [3] * 8)
+    assert not RoundAnswer.objects.exists()
+
+
+def test_an_extension_moves_the_closing_date_later(executive, org_round):
+    from django.core.exceptions import ValidationError
+
+    from alignment.services import round_extend
+
+    with pytest.raises(ValidationError, match="later than it is"):
+        round_extend(actor=executive, round_=org_round, closes_on=timezone.localdate() + timedelta(days=7))
+
+
+def test_an_invitee_cannot_extend_a_round(it_lead, org_round):
+    from django.core.exceptions import PermissionDenied
+
+    from alignment.services import round_extend
+
+    with pytest.raises(PermissionDenied):
+        round_extend(actor=it_lead, round_=org_round, closes_on=timezone.localdate() + timedelta(days=20))
+
+
+def test_answers_have_no_admin_and_invitations_are_read_only_there(client, admin_user, it_lead, org_round):
+    """After close nothing changes: the admin cannot add or edit answers or invitations."""
+    answer(org_round, it_lead, [3] * 8)
+    close(org_round)
+    client.force_login(admin_user)
+    assert client.get("/admin/alignment/roundanswer/").status_code == 404
+    invitation = RoundInvitation.objects.get(round=org_round, user=it_lead)
+    page = client.get(reverse("admin:alignment_roundinvitation_change", args=[invitation.pk])).content.decode()
+    assert 'name="answered_at' not in page and 'name="user"' not in page
+    assert client.get(reverse("admin:alignment_roundinvitation_add")).status_code == 403
+
+
+@override_settings(TIME_ZONE="America/New_York")  # behind UTC: the end of 9999-12-31 overflowed, a 500
+def test_a_closing_date_beyond_two_years_is_refused_with_a_message(client, executive, it_lead, owner, org_round):
+    from django.core.exceptions import ValidationError
+
+    from alignment.services import round_extend
+
+    client.force_login(executive)
+    data = {"title": "Far", "closes_on": "9999-12-31", "invitees": [it_lead.pk, owner.pk]}
+    response = client.post(reverse("alignment:round_new"), data)
+    assert response.status_code == 200 and "A round closes within 2 years" in response.content.decode()
+    assert AlignmentRound.objects.count() == 1
+    with pytest.raises(ValidationError, match="within 2 years"):
+        round_extend(actor=executive, round_=org_round, closes_on=timezone.localdate() + timedelta(days=800))
+
+
+@pytest.mark.parametrize("bad", [str(2**63 + 1), "9" * 400, "-1", "1.5", "x\x00"])
+def test_an_invitee_id_that_cannot_be_an_id_is_a_form_error(client, executive, it_lead, bad):
+    client.force_login(executive)
+    data = {"title": "Odd", "closes_on": f"{timezone.localdate():%Y-%m-%d}", "invitees": [it_lead.pk, bad]}
+    response = client.post(reverse("alignment:round_new"), data)
+    assert response.status_code == 200 and "Choose people from the list" in response.content.decode()
+    assert not AlignmentRound.objects.exists()

@@ -283,19 +283,28 @@ def test_rounds_closed_by_time_get_their_summaries_from_the_repair_command_and_b
     assert store_round_summaries() == 2  # the new round, and the one whose closing time moved
     assert RoundSummary.objects.get(round=second).groups == {"marketing": [72, 24, 3], "it": [72, 24, 3]}
     out = io.StringIO()
-    call_command("refresh_round_summaries", "--all", stdout=out)
-    assert "Summaries stored for 2 closed round(s)." in out.getvalue()
+    call_command("refresh_round_summaries", stdout=out)
+    assert "Summaries stored for 0 closed round(s)." in out.getvalue()  # stored summaries are final
 
 
+@pytest.mark.parametrize("closed_by", ["close", "time"])
 @pytest.mark.parametrize("delete", ["invitation", "answers", "user"])
-def test_deleting_after_close_keeps_the_stored_summary_equal_to_the_round_page(client, executive, delete):
+def test_deleting_a_respondent_after_close_changes_no_disclosed_figure(client, executive, delete, closed_by):
+    """Figures before and after one person's deletion would differ by that person's
+    answers: the round page, its export and the portfolio keep the figures of the close."""
     from alignment.models import RoundAnswer, RoundInvitation, RoundSummary
     from alignment.selectors import organization_alignment
     from alignment.services import round_close
 
-    round_, _marketing, it_people = answered_round(executive, [[4] * 8] * 3, [[2] * 8] * 3 + [[5] * 8], closed=False)
-    round_close(actor=executive, round_=round_)
-    assert organization_alignment(executive).figures.it == pytest.approx((48 + 40) / 32)
+    round_, _marketing, it_people = answered_round(
+        executive, [[4] * 8] * 3, [[2] * 8] * 3 + [[5] * 8], closed=closed_by == "time"
+    )
+    if closed_by == "close":
+        round_close(actor=executive, round_=round_)
+    client.force_login(executive)
+    before = client.get(reverse("alignment:round", args=[round_.pk])).context["results"]
+    export_before = client.get(reverse("alignment:export", args=[round_.pk])).content
+    assert before.figures.it == pytest.approx((48 + 40) / 32)
     leaver = it_people[-1]
     if delete == "invitation":
         RoundInvitation.objects.get(round=round_, user=leaver).delete()
@@ -303,10 +312,47 @@ def test_deleting_after_close_keeps_the_stored_summary_equal_to_the_round_page(c
         RoundAnswer.objects.filter(invitation__user=leaver).delete()
     else:
         leaver.delete()  # cascades to the invitation and the answers
-    assert RoundSummary.objects.get(round=round_).groups["it"] == [48, 24, 3]
+    assert RoundSummary.objects.get(round=round_).groups["it"] == [88, 32, 4]
+    after = client.get(reverse("alignment:round", args=[round_.pk])).context["results"]
+    assert after.figures == before.figures and after.figures.it_n == 4
+    assert [d.figures for d in after.dimensions] == [d.figures for d in before.dimensions]
+    assert (after.invited, after.answered) == (before.invited, before.answered)
+    assert client.get(reverse("alignment:export", args=[round_.pk])).content == export_before
+    assert organization_alignment(executive).figures == after.figures
+    page = client.get(reverse("alignment:round", args=[round_.pk])).content.decode()
+    assert "final as of the close: removing someone later changes none of them" in page
+
+
+def test_a_deleted_respondents_comment_stays_among_the_frozen_comments(client, executive):
+    """Otherwise the comment gone from the list would be known as theirs."""
+    from alignment.services import round_close
+
+    round_, marketing, _it = answered_round(executive, [[4] * 8] * 3, [[2] * 8] * 3, closed=False)
+    answer(round_, marketing[0], [4] * 8, comments={"vision": "Nobody told us."})
+    round_close(actor=executive, round_=round_)
+    marketing[0].delete()
     client.force_login(executive)
-    page = _page_figures(client, round_)
-    assert organization_alignment(executive).figures == page and page.it == pytest.approx(2.0)
+    results = client.get(reverse("alignment:round", args=[round_.pk])).context["results"]
+    assert [c for d in results.dimensions for c in d.comments] == ["Nobody told us."]
+
+
+def test_the_trend_and_the_comparison_read_the_frozen_figures(owner, project):
+    from alignment.models import RoundInvitation
+    from alignment.selectors import round_trend
+    from conftest import ProjectFactory
+
+    others = []
+    for level in (2, 3, 5):
+        other = ProjectFactory.create(owner=owner)
+        others.append(answered_round(owner, [[level] * 8] * 3, [[level] * 8] * 3 + [[5] * 8], project=other))
+    this, _m, it_people = answered_round(owner, [[4] * 8] * 3, [[2] * 8] * 3 + [[5] * 8], project=project)
+    trend = round_trend(this, viewer=owner)[-1].figures
+    quartiles = round_results(this, viewer=owner).comparison
+    RoundInvitation.objects.filter(round=this, user=it_people[-1]).delete()
+    other_round, _m, other_it = others[0]
+    RoundInvitation.objects.filter(round=other_round, user=other_it[-1]).delete()
+    assert round_trend(this, viewer=owner)[-1].figures == trend and trend.it_n == 4
+    assert round_results(this, viewer=owner).comparison == quartiles and quartiles.shown
 
 
 def test_deleting_a_user_after_close_in_a_project_round_keeps_the_portfolio_true(client, executive, project):
@@ -319,22 +365,65 @@ def test_deleting_a_user_after_close_in_a_project_round_keeps_the_portfolio_true
     round_close(actor=executive, round_=round_)
     RaciAssignment.objects.filter(user=marketing[0]).delete()
     marketing[0].delete()
-    assert RoundSummary.objects.get(round=round_).groups["marketing"] == [96, 24, 3]
+    assert RoundSummary.objects.get(round=round_).groups["marketing"] == [128, 32, 4]  # as at the close
     client.force_login(executive)
     portfolio = latest_project_alignment(type(project).objects.all())[project.pk].figures
-    assert portfolio == _page_figures(client, round_) and portfolio.marketing_n == 3
+    assert portfolio == _page_figures(client, round_) and portfolio.marketing_n == 4
 
 
-def test_an_administrator_moving_the_closing_date_stores_or_forgets_the_summary(executive):
+def test_an_administrator_closing_an_open_round_stores_its_summary(executive):
     from alignment.models import RoundSummary
 
     round_, _, _ = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS, closed=False)
     round_.closes_at = timezone.now() - timedelta(minutes=5)
     round_.save()  # as the admin's change form does
     assert RoundSummary.objects.get(round=round_).closes_at == round_.closes_at
+
+
+def test_a_closed_rounds_closing_date_cannot_move_into_the_future(executive):
+    from django.core.exceptions import ValidationError
+
+    from alignment.models import AlignmentRound, RoundSummary
+
+    round_, _, _ = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS)
+    closed_at = round_.closes_at
     round_.closes_at = timezone.now() + timedelta(days=1)
-    round_.save()
-    assert not RoundSummary.objects.filter(round=round_).exists()
+    with pytest.raises(ValidationError, match="it is final"):
+        round_.full_clean()
+    with pytest.raises(ValidationError, match="it is final"):
+        round_.save()
+    assert AlignmentRound.objects.get(pk=round_.pk).closes_at == closed_at
+    assert not RoundSummary.objects.filter(closes_at__gt=timezone.now()).exists()
+
+
+def test_the_admin_shows_a_closed_rounds_date_read_only_and_refuses_to_reopen_it(client, admin_user, executive):
+    from alignment.models import AlignmentRound
+
+    round_, _, _ = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS, closed=False)
+    client.force_login(admin_user)
+    url = reverse("admin:alignment_alignmentround_change", args=[round_.pk])
+    later = timezone.localtime() + timedelta(days=3)
+    form = {"title": round_.title, "closes_at_0": f"{later:%Y-%m-%d}", "closes_at_1": f"{later:%H:%M:%S}"}
+    form.update({"invitations-TOTAL_FORMS": "0", "invitations-INITIAL_FORMS": "0"})
+    close(round_)  # it closes by time passing while the administrator's form is open
+    closed_at = AlignmentRound.objects.get(pk=round_.pk).closes_at
+    assert client.post(url, form).status_code == 302  # the title is saved; the date is not taken
+    assert AlignmentRound.objects.get(pk=round_.pk).closes_at == closed_at
+    page = client.get(url).content.decode()
+    assert 'name="closes_at_0"' not in page  # read-only once closed
+
+
+def test_the_admin_extends_an_open_round(client, admin_user, executive):
+    from alignment.models import AlignmentRound
+
+    round_, _, _ = answered_round(executive, MARKETING_ANSWERS, IT_ANSWERS, closed=False)
+    client.force_login(admin_user)
+    later = timezone.localtime(round_.closes_at) + timedelta(days=3)
+    form = {"title": round_.title, "closes_at_0": f"{later:%Y-%m-%d}", "closes_at_1": f"{later:%H:%M:%S}"}
+    form.update({"invitations-TOTAL_FORMS": "0", "invitations-INITIAL_FORMS": "0"})
+    response = client.post(reverse("admin:alignment_alignmentround_change", args=[round_.pk]), form)
+    assert response.status_code == 302
+    assert AlignmentRound.objects.get(pk=round_.pk).closes_at > round_.closes_at + timedelta(days=2)
 
 
 def test_deleting_a_round_takes_its_summary_with_it(executive):

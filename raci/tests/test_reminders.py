@@ -1,17 +1,22 @@
+import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.db import transaction
-from django.db.models import DateTimeField
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import DateTimeField, QuerySet
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from conftest import ProjectFactory, UserFactory, assign
 from governance.models import Department
 from projects.models import ProjectStatus, StepStatus
-from raci import reminder_mail, tasks
+from raci import reminder_mail, reminder_optout, reminder_sweep, tasks
 from raci.models import Reminder, ReminderRun, ReminderRunStatus, Role
 from raci.reminder_plan import period_start, steps_to_chase
 from raci.reminder_sweep import sweep
@@ -80,7 +85,7 @@ def test_owner_and_it_lead_each_get_one_digest_grouped_by_project(chased, projec
     )
     assert "Suggested accountable side: IT, then Marketing" in body
     assert f"/projects/{project.slug}/raci/" in body and f"/projects/{other.slug}/raci/" in body
-    assert "Turn reminders off in your preferences: http://" in body and body.rstrip().count("/preferences/") == 1
+    assert "Or change it in your preferences: http://" in body and body.rstrip().count("/preferences/") == 1
     html = to_owner.alternatives[0][0]
     assert "Assign owners in the RACI matrix" in html and "8. Testing" in html
     assert result.run.emails_sent == 2 and result.run.reminders_sent == 5  # owner 3, IT lead 2
@@ -333,3 +338,203 @@ def test_sweep_queries_do_not_grow_with_projects(projects, django_assert_max_num
     with django_assert_max_num_queries(16):
         result = sweep()
     assert result.steps_found == projects and len(mailoutbox) == 2
+
+
+# --- The digest: opt-out, links, overdue -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_digest_has_a_one_click_opt_out_link_and_list_unsubscribe_headers(chased, owner, mailoutbox, settings):
+    settings.SITE_URL = "https://tandem.example.com"
+    sweep()
+    to_owner = next(m for m in mailoutbox if m.to == [owner.email])
+    link = reminder_optout.url_for(owner)
+    assert link.startswith("https://tandem.example.com/reminders/off/")
+    assert to_owner.extra_headers["List-Unsubscribe"] == f"<{link}>"
+    assert to_owner.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"Turn these reminders off (one click, no login): {link}" in to_owner.body
+    assert f'href="{link}"' in to_owner.alternatives[0][0]
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in to_owner.message().as_string()
+
+
+@pytest.mark.django_db
+def test_every_link_in_a_digest_is_built_from_the_configured_site_url(chased, project, owner, mailoutbox, settings):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    sweep()
+    body = next(m for m in mailoutbox if m.to == [owner.email]).body
+    links = [word for word in body.split() if "://" in word]
+    assert len(links) == 3 and all(link.startswith("http://127.0.0.1:8123/") for link in links)
+    assert f"http://127.0.0.1:8123/projects/{project.slug}/raci/" in links
+
+
+def test_make_run_points_e_mail_links_at_the_port_it_serves():
+    dry = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout
+    honcho = next(line for line in dry.splitlines() if "honcho start" in line)
+    assert "PORT=8123" in honcho and "TANDEM_SITE_URL=http://127.0.0.1:8123" in honcho
+
+
+@pytest.mark.django_db
+def test_opening_the_opt_out_link_asks_first_and_changes_nothing(chased, owner, client):
+    response = client.get(reminder_optout.url_for(owner))  # not logged in
+    assert response.status_code == 200
+    assert "Turn reminders off?" in response.content.decode() and 'method="post"' in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.reminders_enabled
+
+
+@pytest.mark.django_db
+def test_a_one_click_post_turns_reminders_off_without_login_or_csrf_token(chased, owner, it_lead, mailoutbox):
+    mail_program = Client(enforce_csrf_checks=True)  # RFC 8058: no cookie, no token
+    response = mail_program.post(reminder_optout.url_for(owner), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200 and "Reminders are off" in response.content.decode()
+    owner.refresh_from_db()
+    it_lead.refresh_from_db()
+    assert not owner.reminders_enabled and it_lead.reminders_enabled
+    sweep()
+    assert [m.to for m in mailoutbox] == [[it_lead.email]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("forge", ["tampered", "other purpose", "garbage"])
+def test_an_opt_out_link_that_was_not_signed_for_this_is_refused(owner, client, forge):
+    token = {
+        "tampered": reminder_optout.token_for(owner)[:-2] + "xx",
+        "other purpose": signing.dumps(owner.pk),  # the same secret, another salt
+        "garbage": "not-a-token",
+    }[forge]
+    response = client.post(reverse("raci:reminders_off", kwargs={"token": token}))
+    assert response.status_code == 404
+    owner.refresh_from_db()
+    assert owner.reminders_enabled
+
+
+@pytest.mark.django_db
+def test_a_not_started_step_past_its_due_date_is_called_overdue(project, owner, mailoutbox):
+    now = timezone.now()
+    project.steps.filter(number=3).update(due_date=timezone.localdate(now) - timedelta(days=2))
+    project.steps.filter(number=4).update(due_date=timezone.localdate(now) + timedelta(days=2))
+    sweep(now=now)
+    to_owner = next(m for m in mailoutbox if m.to == [owner.email])
+    lines = {line.strip().split(",")[0]: line for line in to_owner.body.splitlines() if "- Step " in line}
+    assert "OVERDUE" in lines["- Step 3"] and "Not started" in lines["- Step 3"]
+    assert "OVERDUE" not in lines["- Step 4"]
+    assert "overdue</strong>" in to_owner.alternatives[0][0]
+
+
+# --- A database that goes away during a sweep ------------------------------------------------
+
+
+@pytest.fixture
+def flaky_marking(monkeypatch):
+    """Marking rows sent fails with a lost connection ``failures[recipient email]``
+    times (or always, for ``None``), as a PostgreSQL restart makes it fail; retries
+    do not sleep."""
+    failures: dict[str, int | None] = {}
+    real_update = QuerySet.update
+    monkeypatch.setattr(reminder_sweep.time, "sleep", lambda seconds: None)
+
+    def update(self, **values):
+        if self.model is Reminder and "sent_at" in values:
+            email = self.values_list("recipient__email", flat=True).first()
+            if email in failures and (failures[email] is None or failures[email] > 0):
+                if failures[email] is not None:
+                    failures[email] -= 1
+                raise OperationalError("server closed the connection unexpectedly")
+        return real_update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    return failures
+
+
+@pytest.mark.django_db
+def test_a_database_failure_right_after_a_send_is_retried_and_recorded_once(chased, owner, mailoutbox, flaky_marking):
+    flaky_marking[owner.email] = 3
+    result = sweep()
+    assert len(mailoutbox) == 2 and result.failures == 0
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
+    assert result.run.status == ReminderRunStatus.FINISHED and result.run.emails_sent == 2
+    sweep(now=timezone.now() + timedelta(hours=1))
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_send_whose_marking_gives_up_is_never_sent_again_and_the_run_carries_on(
+    chased, owner, it_lead, mailoutbox, flaky_marking, settings
+):
+    settings.TANDEM_REMINDER_DB_RETRY_SECONDS = 0
+    flaky_marking[owner.email] = None  # the database never comes back for this one
+    now = timezone.now()
+    result = sweep(now=now)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([owner.email, it_lead.email])  # the next digest went out
+    assert result.run.status == ReminderRunStatus.FINISHED and result.failures == 1
+    unrecorded = Reminder.objects.get(recipient=owner)
+    assert unrecorded.sent_at is None and unrecorded.send_started_at is not None
+    flaky_marking.clear()
+    settings.TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS = 60
+    sweep(now=now + timedelta(minutes=5))  # its claim is stale: still not sent again
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_database_away_before_a_send_sends_nothing_and_a_later_run_sends_it(
+    chased, owner, mailoutbox, monkeypatch, settings
+):
+    settings.TANDEM_REMINDER_DB_RETRY_SECONDS = 0
+    real_update = QuerySet.update
+
+    def down(self, **values):
+        if self.model is Reminder and "send_started_at" in values:
+            raise InterfaceError("connection already closed")
+        return real_update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", down)
+    now = timezone.now()
+    first = sweep(now=now)
+    assert mailoutbox == [] and first.failures == 1  # stopped at the first digest
+    monkeypatch.setattr(QuerySet, "update", real_update)
+    settings.TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS = 60
+    sweep(now=now + timedelta(minutes=5))
+    assert len(mailoutbox) == 2 and Reminder.objects.filter(sent_at__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_run_left_running_by_a_killed_worker_is_marked_abandoned_after_the_claim_timeout(chased, settings):
+    settings.TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS = 60
+    now = timezone.now()
+    killed = ReminderRun.objects.create(started_at=now - timedelta(minutes=5))
+    recent = ReminderRun.objects.create(started_at=now - timedelta(seconds=30))
+    sweep(now=now)
+    killed.refresh_from_db()
+    recent.refresh_from_db()
+    assert killed.status == ReminderRunStatus.ABANDONED and killed.finished_at == now
+    assert recent.status == ReminderRunStatus.RUNNING  # may still be sending
+
+
+# --- Celery: ticks, broker outages ------------------------------------------------------------
+
+
+def test_beat_sweeps_every_few_minutes_so_a_tick_lost_to_a_broker_outage_is_caught_up():
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-unowned-steps"]
+    assert entry["schedule"] <= 5 * 60  # was an hour: a lost tick meant an hour's delay
+    assert entry["options"]["expires"] == entry["schedule"]  # a stale tick never piles up behind a fresh one
+
+
+def test_connection_loss_settings_are_chosen_explicitly():
+    from governance.celery import app
+
+    assert app.conf.worker_cancel_long_running_tasks_on_connection_loss is False
+    assert app.conf.broker_connection_retry_on_startup is True
+    assert app.conf.broker_connection_max_retries is None
+    assert app.conf.task_publish_retry and app.conf.task_publish_retry_policy["max_retries"] >= 3
+
+
+@pytest.mark.django_db
+def test_a_broker_that_cannot_take_a_project_reminder_does_not_fail_the_committed_save(project, monkeypatch, caplog):
+    def broker_down(project_id):
+        raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.remind_project, "delay", broker_down)
+    tasks.enqueue_project_reminder(project, [])
+    assert "the next sweep sends it" in caplog.text

@@ -64,12 +64,13 @@ def test_accountable_moves_from_one_person_to_another_in_one_submit(project, own
 
 
 @pytest.mark.django_db
-def test_inactive_person_cannot_be_accountable_or_responsible(project, owner, user_factory):
+def test_inactive_person_cannot_be_given_any_role(project, owner, user_factory):
     gone = user_factory(is_active=False)
-    s1, s2, s3 = step(project, 1), step(project, 2), step(project, 3)
+    s1, s2, s3, s4 = step(project, 1), step(project, 2), step(project, 3), step(project, 4)
     with pytest.raises(MatrixError) as error:
-        matrix_save(actor=owner, project=project, rows={gone.pk: {s1.pk: "A", s2.pk: "R", s3.pk: "I"}})
-    assert set(error.value.cell_errors) == {(gone.pk, s1.pk), (gone.pk, s2.pk)}
+        matrix_save(actor=owner, project=project, rows={gone.pk: {s1.pk: "A", s2.pk: "R", s3.pk: "I", s4.pk: "C"}})
+    assert set(error.value.cell_errors) == {(gone.pk, s1.pk), (gone.pk, s2.pk), (gone.pk, s3.pk), (gone.pk, s4.pk)}
+    assert "no longer active" in error.value.cell_errors[(gone.pk, s4.pk)][0]
     assert not RaciAssignment.objects.filter(user=gone).exists()
 
 

@@ -57,7 +57,9 @@ def test_url_persona_status(
         kwargs["fmt"] = "csv"
     client.force_login(request.getfixturevalue(persona))
     url = reverse(f"scorecards:{name}", kwargs=kwargs)
-    data = {"name": "Acme two", "rationale": "x", "reason": "x"} if method == POST else None
+    data = (
+        {"name": "Acme two", "rationale": "x", "reason": "x", "version": candidate.version} if method == POST else None
+    )
     response = getattr(client, method)(url, data)
     assert response.status_code == status
 

@@ -25,3 +25,7 @@ def test_marketing_ops_fills_a_scorecard_and_sees_the_totals(default_criteria, p
     expect(ranking.locator("tbody tr").first).to_contain_text("25.00")  # Marketing: 5 × 5
     expect(ranking.locator("tbody tr").first).to_contain_text("45.00")
     expect(page.locator("#totals-chart")).to_be_visible()
+    # Each side's view per priority group, drawn by static/js/scorecards.js from the JSON data block.
+    expect(page.locator("#sides-chart")).to_be_visible()
+    assert page.evaluate("Chart.getChart(document.getElementById('sides-chart')).data.datasets.length") == 4
+    assert page.evaluate("Chart.getChart(document.getElementById('sides-chart')).data.datasets[3].data") == [25]

@@ -47,9 +47,12 @@ def test_a_draft_changes_nothing_and_deleting_a_candidate_reranks(example, owner
     assert stored(sc) == before == live(sc)  # a draft never counts
     services.ratings_save(actor=newcomer, candidate=candidates["B"], scores=ones, comments={}, submit=True)
     assert stored(sc) == live(sc) != before
-    # Changing a submitted sheet (it stays submitted) moves the figures at once.
+    # A draft of changes to a submitted sheet moves nothing until it is submitted.
+    after = stored(sc)
     services.ratings_save(actor=owner, candidate=candidates["C"], scores=ones, comments={}, submit=False)
-    assert stored(sc) == live(sc)
+    assert stored(sc) == live(sc) == after
+    services.ratings_save(actor=owner, candidate=candidates["C"], scores=ones, comments={}, submit=True)
+    assert stored(sc) == live(sc) != after
 
     services.candidate_delete(actor=owner, candidate=candidates["A"])
     assert stored(sc) == live(sc) and stored(sc)["C"][3] == 1

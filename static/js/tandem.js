@@ -16,3 +16,12 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest && event.target.closest("[data-print]");
   if (button) window.print();
 });
+// "Go back" links (the 403 page) return to the previous page when there is one;
+// their href (home) is the way out otherwise. No javascript: URL, which the CSP forbids.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[data-go-back]");
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});

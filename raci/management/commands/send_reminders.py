@@ -34,4 +34,9 @@ class Command(BaseCommand):
         elif not result.digests:
             self.stdout.write("Nobody to remind: every reminder of this period has gone out already.")
         if result.failures:
-            self.stdout.write(self.style.ERROR(f"{result.failures} e-mail(s) failed; the next run retries them."))
+            self.stdout.write(
+                self.style.ERROR(
+                    f"{result.failures} e-mail(s) failed or could not be recorded; the next run retries the ones "
+                    "that did not start sending (admin → Reminders shows each one's last error)."
+                )
+            )
