@@ -67,6 +67,12 @@ class RoundOpenForm(forms.Form):
         return closes_on
 
 
+class RoundExtendForm(forms.Form):
+    """A later closing date for an open round (``services.round_extend`` checks it)."""
+
+    closes_on = forms.DateField(label="New closing date", widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class AnswerForm(forms.Form):
     """One level (radio buttons with the round's own wording) and an optional comment per dimension."""
 

@@ -17,13 +17,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alignment import selectors
 from alignment.exports import results_csv
-from alignment.forms import AnswerForm, RoundOpenForm
+from alignment.forms import AnswerForm, RoundExtendForm, RoundOpenForm
 from alignment.models import RoundDimension
-from alignment.services import answers_submit, round_close, round_open
+from alignment.services import answers_submit, round_close, round_extend, round_open
 from projects.access import Action, can_close_round, can_open_round, get_project_or_404
 
 
@@ -165,6 +166,30 @@ def round_close_view(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Round closed: no more answers, and the results are below.")
+    return redirect("alignment:round", pk=round_.pk)
+
+
+@require_POST
+def round_extend_view(request, pk):
+    """Give an open round more time; a closed round is final (``services.round_extend``)."""
+    round_, _invitation = selectors.round_for(request.user, pk)
+    if not can_close_round(request.user, round_.project, opened_by_id=round_.opened_by_id):
+        raise PermissionDenied(
+            "Only whoever opened the round, executives, administrators or the project's managers extend it."
+        )
+    form = RoundExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing changed: choose the new closing date.")
+        return redirect("alignment:round", pk=round_.pk)
+    try:
+        round_extend(actor=request.user, round_=round_, closes_on=form.cleaned_data["closes_on"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Round extended: answers are accepted until the end of {date_format(form.cleaned_data['closes_on'], 'j F Y')}.",
+        )
     return redirect("alignment:round", pk=round_.pk)
 
 

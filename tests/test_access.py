@@ -162,6 +162,8 @@ TABLE = [
     ),
     # closing: whoever opened it, and those who manage the project
     Row("alignment:close", "post", managers(302), target="open_round"),
+    # extending (an empty form changes nothing): as for closing; a closed round is final
+    Row("alignment:extend", "post", managers(302), target="open_round"),
     # An organization round opened by the executive; the member and the IT lead are invited.
     # It exists for executives, administrators, its opener and its invitees.
     Row("alignment:round", "get", viewers(200, owner=404), target="org_round", label="organization round"),
@@ -180,6 +182,13 @@ TABLE = [
     ),
     Row(
         "alignment:close",
+        "post",
+        viewers(403, owner=404, executive=302, admin_user=302),
+        target="org_round",
+        label="organization round",
+    ),
+    Row(
+        "alignment:extend",
         "post",
         viewers(403, owner=404, executive=302, admin_user=302),
         target="org_round",

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from alignment.tests.factories import questionnaire  # noqa: F401  (a fixture)
 from conftest import UserFactory
 from governance.models import Department
 from projects.models import Project
@@ -221,3 +222,26 @@ def test_two_project_edits_at_once_one_saves_and_the_other_is_told(project, owne
         assert project.name == "Renamed by the owner" and project.target_launch is None
     else:
         assert project.name == "Customer data platform" and str(project.target_launch) == "2027-06-30"
+
+
+@pytest.mark.usefixtures("questionnaire")
+def test_two_people_closing_one_round_at_once_close_it_once():
+    """Two executives press "Close round" at the same moment: one closes it, the
+    other is told it is already closed; no 500, the summary is stored once."""
+    from alignment.models import AlignmentRound, RoundSummary
+    from alignment.tests.factories import IT_ANSWERS, MARKETING_ANSWERS, answered_round
+
+    cmo = UserFactory(department=Department.MARKETING, is_executive=True)
+    cio = UserFactory(department=Department.IT, is_executive=True)
+    round_, _, _ = answered_round(cmo, MARKETING_ANSWERS, IT_ANSWERS, closed=False)
+    url = reverse("alignment:close", kwargs={"pk": round_.pk})
+    clients = [signed_in(cmo), signed_in(cio)]
+
+    responses = at_once([lambda c=client: c.post(url, follow=True) for client in clients])
+
+    assert all(not isinstance(r, Exception) and r.status_code == 200 for r in responses), responses
+    pages = [r.content.decode() for r in responses]
+    assert sum("Round closed: no more answers" in page for page in pages) == 1
+    assert sum("This round is already closed." in page for page in pages) == 1
+    assert not AlignmentRound.objects.get(pk=round_.pk).is_open
+    assert RoundSummary.objects.filter(round=round_).count() == 1

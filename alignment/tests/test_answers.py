@@ -314,3 +314,20 @@ def test_an_invitee_id_that_cannot_be_an_id_is_a_form_error(client, executive, i
     response = client.post(reverse("alignment:round_new"), data)
     assert response.status_code == 200 and "Choose people from the list" in response.content.decode()
     assert not AlignmentRound.objects.exists()
+
+
+def test_the_round_page_extends_an_open_round_and_refuses_a_closed_one(client, executive, org_round):
+    client.force_login(executive)
+    later = timezone.localdate() + timedelta(days=20)
+    page = client.get(reverse("alignment:round", args=[org_round.pk])).content.decode()
+    assert 'data-testid="extend"' in page
+    response = client.post(reverse("alignment:extend", args=[org_round.pk]), {"closes_on": f"{later:%Y-%m-%d}"})
+    assert response.status_code == 302
+    assert timezone.localdate(AlignmentRound.objects.get(pk=org_round.pk).closes_at) == later
+    close(org_round)
+    response = client.post(
+        reverse("alignment:extend", args=[org_round.pk]), {"closes_on": f"{later:%Y-%m-%d}"}, follow=True
+    )
+    assert "This round has closed: it is final and can no longer be extended." in response.content.decode()
+    assert not AlignmentRound.objects.get(pk=org_round.pk).is_open
+    assert 'data-testid="extend"' not in response.content.decode()
