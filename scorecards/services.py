@@ -208,12 +208,7 @@ def ratings_save(
     executive or administrator as such.
     """
     scorecard = candidate.scorecard
-    access.require(
-        actor,
-        scorecard.project,
-        access.can_participate(actor, scorecard.project),
-        "Only the project's members rate its vendors.",
-    )
+    _require_rater(actor, scorecard.project)
     with transaction.atomic():
         _lock(scorecard)
         _ensure_open(scorecard)
@@ -236,12 +231,7 @@ def ratings_draft_discard(*, actor: User, candidate: Candidate) -> bool:
     Who: the project's members (``access.can_participate``).
     """
     scorecard = candidate.scorecard
-    access.require(
-        actor,
-        scorecard.project,
-        access.can_participate(actor, scorecard.project),
-        "Only the project's members rate its vendors.",
-    )
+    _require_rater(actor, scorecard.project)
     with transaction.atomic():
         sheet = (
             RatingSheet.objects.select_for_update()
@@ -320,6 +310,12 @@ def _require_manager(actor: User, project: Project) -> None:
         project,
         access.can_manage(actor, project),
         "Only the project's owner, sponsors, IT lead and executives manage its vendor candidates.",
+    )
+
+
+def _require_rater(actor: User, project: Project) -> None:
+    access.require(
+        actor, project, access.can_participate(actor, project), "Only the project's members rate its vendors."
     )
 
 
