@@ -169,6 +169,12 @@ if DATABASE_URL:
         }
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable host (not merely a stopped server) must fail in seconds,
+        # not hang a request, a worker or the /health/ probe for minutes.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+        )
 else:
     DATABASES = {
         "default": {

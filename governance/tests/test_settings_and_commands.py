@@ -120,3 +120,23 @@ def test_a_production_process_that_imports_pytest_still_needs_the_secret(tmp_pat
     result = _production_python(PRODUCTION_PROBE, tmp_path)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off" in result.stderr
+
+
+DATABASE_PROBE = """
+import json
+import django
+from django.conf import settings
+django.setup()
+print(json.dumps(settings.DATABASES["default"].get("OPTIONS", {})))
+"""
+
+
+def test_postgresql_connections_give_up_after_the_connect_timeout(tmp_path):
+    base = {"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://tandem@db.invalid:5432/tandem"}
+    default = _production_python(DATABASE_PROBE, tmp_path, **base)
+    chosen = _production_python(DATABASE_PROBE, tmp_path, DATABASE_CONNECT_TIMEOUT="2", **base)
+    refused = _production_python(DATABASE_PROBE, tmp_path, DATABASE_CONNECT_TIMEOUT="soon", **base)
+    assert default.returncode == 0, default.stderr
+    assert json.loads(default.stdout)["connect_timeout"] == 5
+    assert json.loads(chosen.stdout)["connect_timeout"] == 2
+    assert refused.returncode != 0 and "DATABASE_CONNECT_TIMEOUT must be a whole number" in refused.stderr
