@@ -45,3 +45,35 @@ class GatedFileBackend(EmailBackend):
             sent += super().send_messages([message])
             (markers / name).unlink()
         return sent
+
+
+class MailGate:
+    """The test's side of the gate: where the workers' mail goes and how the test
+    lets each send through. A harness that starts workers mixes it in."""
+
+    def open_mail_gate(self, folder: Path) -> dict[str, str]:
+        """Make the outbox, marker and gate folders under ``folder``; the
+        environment that points the workers' e-mail at them."""
+        self.outbox, self.markers, self.gate = folder / "outbox", folder / "markers", folder / "gate"
+        for path in (self.outbox, self.markers, self.gate):
+            path.mkdir()
+        return {
+            "TANDEM_EMAIL_BACKEND": "tests.slow_email.GatedFileBackend",
+            "TANDEM_EMAIL_FILE_PATH": str(self.outbox),
+            "TANDEM_SLOW_EMAIL_MARKERS": str(self.markers),
+            "TANDEM_SLOW_EMAIL_GATE": str(self.gate),
+        }
+
+    def sending(self, pid: int | None = None) -> list[Path]:
+        """Sends under way (blocked at the gate), of one process if ``pid`` is given, oldest first."""
+        pattern = f"sending-{pid}-*" if pid else "sending-*"
+        return sorted(self.markers.glob(pattern), key=lambda m: int(m.name.rsplit("-", 1)[1]))
+
+    def let_through(self, marker: Path) -> None:
+        (self.gate / marker.name).touch()
+
+    def open_gate(self) -> None:
+        (self.gate / "open").touch()
+
+    def sent_files(self) -> list[Path]:
+        return sorted(self.outbox.glob("*.log"))

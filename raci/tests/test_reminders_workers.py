@@ -15,9 +15,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +28,8 @@ from conftest import ProjectFactory, UserFactory
 from governance.models import Department
 from projects.models import StepStatus
 from raci.models import Reminder, ReminderRun, ReminderRunStatus
+from tests.processes import stop_warmly, wait_for
+from tests.slow_email import MailGate
 
 pytestmark = [pytest.mark.celery_workers, pytest.mark.django_db(transaction=True)]
 
@@ -72,25 +72,17 @@ def _database_env() -> dict[str, str]:
     return {"DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
 
 
-class Workers:
+class Workers(MailGate):
     def __init__(self, tmp_path: Path, redis_url: str):
         self.queue = f"tandem-test-{uuid.uuid4().hex[:8]}"
-        self.outbox = tmp_path / "outbox"
-        self.markers = tmp_path / "markers"
-        self.gate = tmp_path / "gate"
         self.logs = tmp_path
-        for folder in (self.outbox, self.markers, self.gate):
-            folder.mkdir()
         self.env = {
             **os.environ,
             **_database_env(),
             "DJANGO_DEBUG": "true",
             "CELERY_BROKER_URL": redis_url,
             "TANDEM_CELERY_QUEUE": self.queue,
-            "TANDEM_EMAIL_BACKEND": "tests.slow_email.GatedFileBackend",
-            "TANDEM_EMAIL_FILE_PATH": str(self.outbox),
-            "TANDEM_SLOW_EMAIL_MARKERS": str(self.markers),
-            "TANDEM_SLOW_EMAIL_GATE": str(self.gate),
+            **self.open_mail_gate(tmp_path),
             "TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT_SECONDS),
             "TANDEM_VAR_DIR": str(tmp_path / "var"),
             "PYTHONPATH": str(ROOT),
@@ -115,12 +107,12 @@ class Workers:
         for name, process in self.processes.items():
 
             def ready(name=name, process=process) -> bool:
-                assert process.poll() is None, f"worker {name} exited\n{self.logs_tail()}"
+                assert process.poll() is None, f"worker {name} exited\n{self.tail()}"
                 return b" ready." in (self.logs / f"{name}.log").read_bytes()
 
             wait_for(ready, f"worker {name} ready", self)
 
-    def logs_tail(self) -> str:
+    def tail(self) -> str:
         return "\n".join(
             f"--- {name}:\n" + (self.logs / f"{name}.log").read_text(errors="replace")[-4000:]
             for name in self.processes
@@ -129,31 +121,10 @@ class Workers:
     def sweep(self) -> None:
         self.probe.send_task("raci.tasks.sweep_unowned_steps", queue=self.queue)
 
-    def sending(self, pid: int | None = None) -> list[Path]:
-        """Sends under way (blocked at the gate), of one process if ``pid`` is given, oldest first."""
-        pattern = f"sending-{pid}-*" if pid else "sending-*"
-        return sorted(self.markers.glob(pattern), key=lambda m: int(m.name.rsplit("-", 1)[1]))
-
-    def let_through(self, marker: Path) -> None:
-        (self.gate / marker.name).touch()
-
-    def open_gate(self) -> None:
-        (self.gate / "open").touch()
-
-    def sent_files(self) -> list[Path]:
-        return sorted(self.outbox.glob("*.log"))
-
     def stop(self) -> None:
         """Warm shutdown: a task under way finishes, nothing new starts."""
         self.open_gate()
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_warmly(self.processes.values(), timeout=30)
         self.probe.close()
         import redis
 
@@ -161,15 +132,6 @@ class Workers:
         # requeued after the kill that no worker read.
         with redis.Redis.from_url(self.redis_url) as client:
             client.delete(self.queue, f"_kombu.binding.{self.queue}", f"_kombu.binding_permanent.{self.queue}")
-
-
-def wait_for(condition: Callable[[], object], what: str, workers: Workers, timeout: float = 60):
-    """Poll ``condition`` until it is true (and return its value), or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"waited {timeout} s for {what}\n{workers.logs_tail()}"
-        time.sleep(0.02)
-    return value
 
 
 def _marker_pid(marker: Path) -> int:

@@ -12,7 +12,6 @@ import email
 import glob
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg2
+
+from tests import processes
+from tests.processes import stop_warmly
+from tests.slow_email import MailGate
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_PORT = int(os.environ.get("TANDEM_FAULT_PG_PORT", "5499"))
@@ -115,12 +118,10 @@ class PrivateRedis:
             self.process.wait(timeout=20)
 
 
-class Stack:
+class Stack(MailGate):
     def __init__(self, tmp: Path):
         self.tmp = tmp
-        self.outbox, self.markers, self.gate = tmp / "outbox", tmp / "markers", tmp / "gate"
-        for folder in (self.outbox, self.markers, self.gate):
-            folder.mkdir()
+        mail_env = self.open_mail_gate(tmp)
         self.postgres = PrivatePostgres()
         self.redis = PrivateRedis(tmp)
         self.web_url = f"http://127.0.0.1:{_free_port()}"
@@ -131,10 +132,7 @@ class Stack:
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PG_PORT}/{DATABASE}",
             "CELERY_BROKER_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
             "TANDEM_CELERY_QUEUE": f"tandem-faults-{uuid.uuid4().hex[:8]}",
-            "TANDEM_EMAIL_BACKEND": "tests.slow_email.GatedFileBackend",
-            "TANDEM_EMAIL_FILE_PATH": str(self.outbox),
-            "TANDEM_SLOW_EMAIL_MARKERS": str(self.markers),
-            "TANDEM_SLOW_EMAIL_GATE": str(self.gate),
+            **mail_env,
             "TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT_SECONDS),
             "TANDEM_REMINDER_SWEEP_SECONDS": str(SWEEP_SECONDS),
             "TANDEM_VAR_DIR": str(tmp / "var"),
@@ -185,14 +183,7 @@ class Stack:
 
     def stop(self) -> None:
         self.open_gate()
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_warmly(self.processes.values(), timeout=20)
         self.redis.stop()
         self.postgres.destroy()
 
@@ -203,16 +194,6 @@ class Stack:
     def sweep(self) -> None:
         """Two sweeps published at once, as two beats on two machines would."""
         self.manage("shell", "-c", "from raci.tasks import sweep_unowned_steps as s; s.delay(); s.delay()")
-
-    def sending(self, pid: int | None = None) -> list[Path]:
-        pattern = f"sending-{pid}-*" if pid else "sending-*"
-        return sorted(self.markers.glob(pattern), key=lambda m: int(m.name.rsplit("-", 1)[1]))
-
-    def let_through(self, marker: Path) -> None:
-        (self.gate / marker.name).touch()
-
-    def open_gate(self) -> None:
-        (self.gate / "open").touch()
 
     def scalar(self, sql: str):
         """One value from the private database, or None while it is down."""
@@ -243,12 +224,8 @@ class Stack:
 
 
 def wait_for(condition: Callable[[], object], what: str, stack: Stack, timeout: float = 60):
-    """Poll ``condition`` until it is true (and return its value), or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"waited {timeout} s for {what}\n{stack.tail()}"
-        time.sleep(0.05)
-    return value
+    """``tests.processes.wait_for``, polling less often: conditions here open database connections."""
+    return processes.wait_for(condition, what, stack, timeout, poll=0.05)
 
 
 def delivered(outbox: Path, *projects: str) -> list[tuple[str, str]]:
