@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "raci",
     "scorecards",
     "alignment",
+    "inventory",
+    "intake",
     "overview",
 ]
 

@@ -40,5 +40,7 @@ urlpatterns = [
     path("", include("raci.urls")),
     path("", include("scorecards.urls")),
     path("alignment/", include("alignment.urls")),
+    path("stack/", include("inventory.urls")),
+    path("intake/", include("intake.urls")),
     path("admin/", admin.site.urls),
 ]

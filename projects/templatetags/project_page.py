@@ -1,7 +1,9 @@
-"""The parts other apps add to a project's pages, from ``projects.registry``.
+"""The parts other apps add to pages, from ``projects.registry``.
 
-``{% project_tabs as tabs %}`` and ``{% project_sidebars as sidebars %}`` give
-the registered templates in order; the page includes each one.
+``{% project_tabs as tabs %}`` gives the tab templates in order;
+``{% registered_parts "sidebar" project as parts %}`` (or ``"my_work"``,
+``"tile"`` without the project) gives the parts shown to the viewer, each
+included as ``{% include part.template with part=part.part %}``.
 """
 
 from django import template
@@ -19,3 +21,9 @@ def project_tabs() -> list[str]:
 @register.simple_tag
 def project_sidebars() -> list[str]:
     return registry.sidebars()
+
+
+@register.simple_tag(takes_context=True)
+def registered_parts(context, place: str, *args) -> list[registry.Shown]:
+    """The parts of ``place`` for the page's viewer (``request.user``), with what each one read."""
+    return registry.shown(place, context["request"].user, *args)

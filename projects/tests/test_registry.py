@@ -13,8 +13,7 @@ ABOVE_PROJECTS = ("raci", "scorecards", "alignment", "overview")
 
 @pytest.fixture
 def clean_registry(monkeypatch):
-    monkeypatch.setattr(registry, "_tabs", {})
-    monkeypatch.setattr(registry, "_sidebars", {})
+    monkeypatch.setattr(registry, "_places", {place: {} for place in registry._places})
 
 
 def test_parts_come_in_order_and_registering_again_moves_one(clean_registry):
@@ -65,3 +64,12 @@ def test_projects_templates_and_code_name_no_app_above_projects():
     files = [*templates.rglob("*.html"), *(p for p in code.rglob("*.py") if "tests" not in p.parts)]
     offenders = [f"{p.name}: {m.group(0)}" for p in files for m in named.finditer(p.read_text())]
     assert offenders == []
+
+
+def test_parts_with_a_context_are_shown_only_when_it_returns_one(clean_registry):
+    registry.register_my_work("b/_mine.html", order=20, context=lambda viewer: {"count": viewer})
+    registry.register_my_work("a/_none.html", order=10, context=lambda viewer: None)
+    registry.register_sidebar("c/_card.html", order=5, context=lambda viewer, project: {"p": project})
+    assert registry.shown("my_work", 3) == [registry.Shown("b/_mine.html", {"count": 3})]
+    assert registry.shown("sidebar", 1, "x") == [registry.Shown("c/_card.html", {"p": "x"})]
+    assert registry.shown("tile", 1) == []

@@ -10,6 +10,7 @@ who already exists (not their password, not their permissions).
 """
 
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -233,6 +234,12 @@ CDP_ROUND = "Customer data platform kick-off check"
 CDP_ROUND_INVITEES = ["mops", "content", "analyst", "itlead", "integrator", "security"]
 
 
+# Each module's ``seed(people)`` adds its app's demo data, idempotently, after the
+# projects exist; in this order (intake names tools from the stack and applies
+# the framework).
+FRONT_DOOR_DEMOS = ("raci.framework_demo", "inventory.demo", "intake.demo")
+
+
 class Command(BaseCommand):
     help = (
         "Create demo people and projects (idempotent) and print the logins. Runs only with "
@@ -258,12 +265,18 @@ class Command(BaseCommand):
             people, new = self._people()
             created = sum(self._project(plan, people) for plan in PROJECTS if not _exists(plan))
             self._alignment(people)
+            self._front_door(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} project(s) created)."))
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with any of these (password: {PASSWORD}):")
         for username, first, last, department, title, executive, staff in PEOPLE:
             extra = " · executive" if executive else (" · administrator" if staff else "")
             kept = "" if username in new else "  [already existed: left as it was, password unchanged]"
             self.stdout.write(f"  {username:<11} {first} {last}, {title} ({department.label}{extra}){kept}")
+
+    def _front_door(self, people: dict[str, User]) -> None:
+        """The responsibility framework, the stack inventory and intake requests (each idempotent)."""
+        for module in FRONT_DOOR_DEMOS:
+            import_module(module).seed(people)
 
     def _people(self) -> tuple[dict[str, User], set[str]]:
         """The demo people by username, and the usernames created now. Someone
