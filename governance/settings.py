@@ -391,6 +391,9 @@ TANDEM_REMINDER_MAX_RECIPIENTS = env_int("TANDEM_REMINDER_MAX_RECIPIENTS", 100, 
 TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS = env_int(
     "TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=1
 )
+# One digest lists at most this many steps ("and 980 more" links to My work), so
+# the e-mail stays readable for the person chased for a whole portfolio.
+TANDEM_DIGEST_MAX_STEPS = env_int("TANDEM_DIGEST_MAX_STEPS", 25, minimum=1)
 TANDEM_REMINDER_FROM_EMAIL = env_str("TANDEM_REMINDER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 # How long a sweep retries a database write (recording a send) before giving up on it.
 TANDEM_REMINDER_DB_RETRY_SECONDS = env_int("TANDEM_REMINDER_DB_RETRY_SECONDS", 60, minimum=0)

@@ -25,11 +25,18 @@ from raci.reminder_plan import Digest, administrators
 logger = logging.getLogger(__name__)
 
 
-def _projects(digest: Digest) -> list[dict]:
-    """The digest's steps grouped by project (by name, then step number), each
+def listed(digest: Digest) -> list:
+    """The steps the e-mail lists: overdue first, then by project and step, at most
+    ``TANDEM_DIGEST_MAX_STEPS`` of them (the rest are counted, not listed)."""
+    ordered = sorted(digest.items, key=lambda i: (not i.overdue, i.step.project.name, i.step.project_id, i.step.number))
+    return ordered[: settings.TANDEM_DIGEST_MAX_STEPS]
+
+
+def _projects(items: list) -> list[dict]:
+    """The listed steps grouped by project (by name, then step number), each
     project with the link to its RACI matrix."""
     grouped: dict[int, dict] = {}
-    for item in sorted(digest.items, key=lambda i: (i.step.project.name, i.step.number)):
+    for item in sorted(items, key=lambda i: (i.step.project.name, i.step.project_id, i.step.number)):
         project = item.step.project
         entry = grouped.setdefault(
             project.pk,
@@ -49,10 +56,13 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
     if digest.escalation:
         subject = f"[Escalation] {subject}"
     reminders_off_url = reminder_optout.url_for(digest.recipient)
+    items = listed(digest)
     context = {
         "digest": digest,
         "recipient": digest.recipient,
-        "projects": _projects(digest),
+        "projects": _projects(items),
+        "more": steps - len(items),
+        "my_work_url": settings.SITE_URL + reverse("my_work"),
         "site_url": settings.SITE_URL,
         "preferences_url": settings.SITE_URL + reverse("preferences"),
         "reminders_off_url": reminders_off_url,

@@ -538,3 +538,25 @@ def test_a_broker_that_cannot_take_a_project_reminder_does_not_fail_the_committe
     monkeypatch.setattr(tasks.remind_project, "delay", broker_down)
     tasks.enqueue_project_reminder(project, [])
     assert "the next sweep sends it" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_long_digest_lists_the_first_steps_overdue_first_and_counts_the_rest(owner, it_lead, mailoutbox, settings):
+    settings.TANDEM_DIGEST_MAX_STEPS = 4
+    today = timezone.localdate()
+    projects = [ProjectFactory.create(owner=owner, it_lead=it_lead, name=f"Project {n}") for n in range(2)]
+    for project in projects:
+        project.steps.update(due_date=today + timedelta(days=3))
+    late = projects[1].steps.get(number=9)
+    late.due_date = today - timedelta(days=1)
+    late.save()
+    sweep()
+    message = next(m for m in mailoutbox if m.to == [owner.email])
+    assert message.subject.startswith("Tandem: 20 steps need")  # the subject counts every step
+    listed = [line for line in message.body.splitlines() if line.startswith("  - Step ")]
+    assert len(listed) == 4
+    assert "Step 9" in listed[-1] and "OVERDUE" in listed[-1]  # listed although it sorts last: overdue comes first
+    assert "… and 16 more steps not listed here" in message.body
+    assert settings.SITE_URL + reverse("my_work") in message.body
+    assert "and 16 more steps" in message.alternatives[0][0]
+    assert Reminder.objects.filter(recipient=owner).count() == 20  # every step is still recorded
