@@ -1,19 +1,46 @@
-"""Tables as CSV or Excel downloads, safe to open in a spreadsheet.
+"""Tables as CSV or Excel downloads, safe to open in a spreadsheet and finished when opened.
 
-Shared by every export (scorecards, alignment, the portfolio); imports no app.
+Shared by every export (scorecards, the portfolio, the stack inventory); imports no app.
+
+* CSV: UTF-8 with a byte-order mark, so Excel reads accents and dashes right (it guesses an ANSI code
+  page otherwise); the first line is the header.
+* Excel: row 1 says what the sheet is and when it was made ("Portfolio, as of 1 Dec 2026 09:30 UTC"),
+  row 2 is the header (bold, shaded, wrapped), frozen with the first column so both stay in view; the
+  filter buttons sit on the header and cover every data row (row 1 is outside them, so sorting and
+  filtering never move it); each column is as wide as its content (within limits); numbers, dates and
+  times carry number formats, so they are numbers and dates to the spreadsheet, not text.
+  ``xlsx_rows`` reads such a sheet back as header + rows (tests, and anyone re-reading an export).
+
+A text cell a spreadsheet would run as a formula is written as text (``safe_cell``), in both formats.
 """
 
 import csv
 import io
 from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404, HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.utils import timezone
+from django.utils.formats import date_format
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"
+AS_OF_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
+# Column widths, in characters: from the longest value, within these bounds; a long header wraps.
+MIN_WIDTH, MAX_WIDTH, HEADER_WRAP_AT = 8, 60, 24
+NUMBER_FORMATS = {
+    int: "0",
+    Decimal: "0.00",
+    float: "0.00",
+    date: "d mmm yyyy",
+    datetime: "d mmm yyyy hh:mm",
+}
+HEADER_FILL = PatternFill("solid", start_color="E9ECEF", end_color="E9ECEF")
 
 
 def safe_cell(cell):
@@ -24,35 +51,119 @@ def safe_cell(cell):
 
 
 def csv_response(rows: Iterable[list], filename: str) -> HttpResponse:
+    """The rows as UTF-8 CSV with a byte-order mark (Excel opens it with the right characters)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write(BOM)
     writer = csv.writer(response)
     for row in rows:
         writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
     return response
 
 
-def xlsx_response(rows: Iterable[list], filename: str, *, title: str) -> HttpResponse:
-    """The rows on one sheet, the first one bold (the header)."""
+def as_of_line(title: str, when: datetime | None = None) -> str:
+    """``Portfolio, as of 1 Dec 2026 09:30 UTC``: the local time of ``when`` (default: now)."""
+    moment = timezone.localtime(when or timezone.now())
+    return f"{title}, as of {date_format(moment, 'j M Y H:i')} {moment.tzname()}"
+
+
+def _cell_value(value):
+    """What openpyxl stores: numbers as numbers, times as naive local times (Excel has no zones)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return safe_cell(value)
+
+
+def _number_format(value) -> str | None:
+    if isinstance(value, bool):
+        return None
+    for kind in (datetime, date, Decimal, float, int):  # datetime before date: it is one
+        if isinstance(value, kind):
+            return NUMBER_FORMATS[kind]
+    return None
+
+
+def _shown_length(value) -> int:
+    """Roughly how many characters the cell shows."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 17
+    if isinstance(value, date):
+        return 11
+    if isinstance(value, Decimal | float):
+        return len(f"{value:.2f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _write_header(sheet, header: list) -> list[int]:
+    sheet.append(list(header))
+    for cell in sheet[HEADER_ROW]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+    return [min(_shown_length(h), HEADER_WRAP_AT) for h in header]
+
+
+def _write_rows(sheet, rows, widths: list[int]) -> int:
+    """Append the data rows with their number formats; widen ``widths``; return the last row number."""
+    last = HEADER_ROW
+    for row in rows:
+        sheet.append([_cell_value(value) for value in row])
+        last += 1
+        for index, value in enumerate(row):
+            number_format = _number_format(value)
+            if number_format:
+                sheet.cell(row=last, column=index + 1).number_format = number_format
+            if index < len(widths):
+                widths[index] = max(widths[index], _shown_length(value))
+            else:
+                widths.append(_shown_length(value))
+    return last
+
+
+def xlsx_workbook(rows: Iterable[list], *, title: str, as_of: datetime | None = None) -> Workbook:
+    """The rows (the first one the header) on one finished sheet named ``title`` (see the module)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    for index, row in enumerate(rows):
-        sheet.append([float(c) if isinstance(c, Decimal) else safe_cell(c) for c in row])
-        if index == 0:
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
+    rows = iter(rows)
+    header = next(rows, [])
+    sheet.append([as_of_line(title, as_of)])
+    sheet.cell(row=AS_OF_ROW, column=1).font = Font(italic=True, color="495057")
+    widths = _write_header(sheet, header)
+    last = _write_rows(sheet, rows, widths)
+    columns = max(len(widths), 1)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(MIN_WIDTH, min(width + 2, MAX_WIDTH))
+    sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=2)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns)}{last}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    return workbook
+
+
+def xlsx_response(rows: Iterable[list], filename: str, *, title: str, as_of: datetime | None = None) -> HttpResponse:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    xlsx_workbook(rows, title=title, as_of=as_of).save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 
 
-def table_response(rows: list[list], filename: str, fmt: str, *, title: str) -> HttpResponse:
+def xlsx_rows(content: bytes) -> list[tuple]:
+    """An export made here, read back: the header and the data rows (the "as of" line left out)."""
+    sheet = load_workbook(io.BytesIO(content)).active
+    return list(sheet.iter_rows(min_row=HEADER_ROW, values_only=True))
+
+
+def table_response(
+    rows: list[list], filename: str, fmt: str, *, title: str, as_of: datetime | None = None
+) -> HttpResponse:
     """The rows in ``fmt`` (csv or xlsx); any other format is a 404."""
     if fmt == "csv":
         return csv_response(rows, filename)
     if fmt == "xlsx":
-        return xlsx_response(rows, filename, title=title)
+        return xlsx_response(rows, filename, title=title, as_of=as_of)
     raise Http404("Unknown export format.")

@@ -12,9 +12,12 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 OUT = Path(__file__).parent / "screenshots"
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 PAGES = [
-    # file name, login, path
+    # file name, login, path[, viewport]; "{review}" is the demo's request waiting in IT review
     ("dashboard", "cmo", "/portfolio/"),
+    ("dashboard-phone", "cmo", "/portfolio/", PHONE),
     ("project-page-executive", "cmo", "/projects/customer-data-platform/"),
     ("home", "mops", "/"),
     ("project-list", "itlead", "/projects/"),
@@ -23,6 +26,12 @@ PAGES = [
     ("scorecard", "mops", "/projects/customer-data-platform/scorecard/"),
     ("alignment", "cmo", "/alignment/"),
     ("alignment-results", "cmo", "/alignment/rounds/2/"),
+    ("intake-form", "mops", "/intake/new/"),
+    ("intake-review", "security", "{review}"),
+    ("intake-list", "cio", "/intake/"),
+    ("stack", "cio", "/stack/"),
+    ("framework", "mops", "/framework/"),
+    ("my-work-phone", "itlead", "/my-work/", PHONE),
 ]
 
 
@@ -33,16 +42,19 @@ def main(base: str, only: list[str]) -> None:
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
-        for name, username, path in PAGES:
+        for name, username, path, *viewport in PAGES:
             if only and name not in only:
                 continue
-            context = browser.new_context(base_url=base, viewport={"width": 1400, "height": 900})
+            context = browser.new_context(base_url=base, viewport=viewport[0] if viewport else LAPTOP)
             page = context.new_page()
             page.goto("/login/")
             page.get_by_label("Username").fill(username)
             page.get_by_label("Password").fill("tandem-demo")
             page.get_by_role("button", name="Log in").click()
             page.wait_for_load_state("networkidle")
+            if path == "{review}":
+                page.goto("/intake/?state=in_review")
+                path = page.locator("table a[href^='/intake/']").first.get_attribute("href")
             response = page.goto(path)
             if response is None or response.status != 200:
                 print(f"skip {name}: {path} answered {response.status if response else 'nothing'}")

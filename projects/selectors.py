@@ -1,9 +1,11 @@
 """Project reads shared by pages, exports and tasks."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
@@ -15,13 +17,18 @@ if TYPE_CHECKING:
     from projects.filters import ProjectFilter
 
 
-def project_search(user: User, params) -> "ProjectFilter":
-    """The project list of ``user``: visible projects narrowed by the search
-    and status in ``params`` (a QueryDict); ``.qs`` is the result."""
-    from projects.filters import ProjectFilter
+def project_search(user: User, params, *, annotate: Callable[[QuerySet], QuerySet] | None = None) -> "ProjectFilter":
+    """The project list of ``user``: visible projects narrowed by the search, filters and sort in
+    ``params`` (a QueryDict; ``projects.filters``); ``.qs`` is the result. ``annotate`` adds the
+    columns an app above this one computes (raci's count of steps without an owner), before the sort,
+    so that every column sorts in the database."""
+    from projects.filters import ProjectFilter, ordered, sponsors_of
 
-    base = visible_projects(user).select_related("owner", "it_lead").order_by("name", "pk")
-    return ProjectFilter(params, queryset=base)
+    visible = visible_projects(user)
+    base = visible.select_related("owner", "it_lead", "marketing_sponsor", "it_sponsor")
+    if annotate is not None:
+        base = annotate(base)
+    return ProjectFilter(params, queryset=ordered(base, None), viewer=user, sponsors=sponsors_of(visible))
 
 
 @dataclass

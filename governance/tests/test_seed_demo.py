@@ -19,7 +19,7 @@ def test_seed_demo_is_idempotent_and_leaves_steps_unowned(settings, capsys):
     first = (User.objects.count(), Project.objects.count(), unowned_steps().count())
     call_command("seed_demo")
     assert (User.objects.count(), Project.objects.count(), unowned_steps().count()) == first
-    assert first[1] == 7 and first[2] > 0
+    assert first[1] == 8 and first[2] > 0
     assert User.objects.filter(is_executive=True).count() == 2
     out = capsys.readouterr().out
     assert "itlead" in out and "tandem-demo" in out
@@ -49,7 +49,7 @@ def test_seed_demo_with_the_flag_runs_on_production_but_leaves_existing_people_a
     assert all(
         User.objects.get(username=username).check_password(PASSWORD) for username, *_ in PEOPLE if username != "finance"
     )
-    assert Project.objects.count() == 7
+    assert Project.objects.count() == 8
     out = capsys.readouterr().out
     assert "finance" in out and "already existed" in out
 

@@ -24,8 +24,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from openpyxl import load_workbook
 
+from common import tabular
 from conftest import UserFactory, assign
 from governance.models import Department
 from raci.models import Role
@@ -84,7 +84,7 @@ def test_comparison_page_shows_every_figure(client, example, executive, project)
 def test_csv_and_xlsx_exports_carry_the_same_figures(client, example, executive, project):
     client.force_login(executive)
     url = lambda fmt: reverse("scorecards:export", kwargs={"slug": project.slug, "fmt": fmt})  # noqa: E731
-    rows = list(csv.reader(io.StringIO(client.get(url("csv")).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(url("csv")).content.decode("utf-8-sig"))))
     header = rows[0]
     table = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert [row[1] for row in rows[1:]] == ["A", "C", "B"]
@@ -93,8 +93,7 @@ def test_csv_and_xlsx_exports_carry_the_same_figures(client, example, executive,
     assert table["B"]["Below minimum"] == "Customer experience"
     assert table["A"]["Security spread"] == "3"
     assert table["B"]["Overall by Marketing raters"] == "38.50"
-    workbook = load_workbook(io.BytesIO(client.get(url("xlsx")).content))
-    sheet = list(workbook.active.iter_rows(values_only=True))
+    sheet = tabular.xlsx_rows(client.get(url("xlsx")).content)
     xlsx = {row[1]: dict(zip(sheet[0], row, strict=True)) for row in sheet[1:]}
     assert xlsx["A"]["IT total (of 25)"] == pytest.approx(18.33)
     assert xlsx["B"]["Overall by IT raters"] == pytest.approx(38.0)

@@ -20,8 +20,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
+from common import tabular
 from conftest import assign
 from governance.models import Department
 from raci.models import Role
@@ -99,11 +99,11 @@ def test_the_chart_data_carries_the_four_figures_without_inline_script(client, e
 
 def test_both_exports_carry_the_four_figures(client, example, executive, project):
     client.force_login(executive)
-    rows = list(csv.reader(io.StringIO(client.get(url(project, "export", fmt="csv")).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(url(project, "export", fmt="csv")).content.decode("utf-8-sig"))))
     table = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     for name, figures in EXPECTED.items():
         assert [table[name][h] for h in SIDE_VIEW_HEADERS] == [str(f) for f in figures]
-    sheet = list(load_workbook(io.BytesIO(client.get(url(project, "export", fmt="xlsx")).content)).active.values)
+    sheet = tabular.xlsx_rows(client.get(url(project, "export", fmt="xlsx")).content)
     xlsx = {row[1]: dict(zip(sheet[0], row, strict=True)) for row in sheet[1:]}
     for name, figures in EXPECTED.items():
         assert [xlsx[name][h] for h in SIDE_VIEW_HEADERS] == [pytest.approx(float(f)) for f in figures]
@@ -121,7 +121,7 @@ def test_the_side_figures_stay_blind_until_the_viewer_rated_the_candidate(client
     )
     page = client.get(url(project)).content.decode()
     assert chart_of(page)["labels"] == ["B"] and "17.50" not in page  # A's figures stay hidden
-    rows = list(csv.reader(io.StringIO(client.get(url(project, "export", fmt="csv")).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(url(project, "export", fmt="csv")).content.decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == ["B"]
-    sheet = list(load_workbook(io.BytesIO(client.get(url(project, "export", fmt="xlsx")).content)).active.values)
+    sheet = tabular.xlsx_rows(client.get(url(project, "export", fmt="xlsx")).content)
     assert [row[1] for row in sheet[1:]] == ["B"]
