@@ -1,6 +1,7 @@
 # Tandem: two commands do all set-up on a fresh machine.
 #   make run   venv, install, migrate, demo data, then web + Celery worker + beat
 #   make test  venv, install, ruff, import contracts (.importlinter), the whole test suite
+#   make bench benchmarks and the load test on PostgreSQL + Redis (docs/benchmarks.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ PORT ?= 8000
 # Absolute links in e-mails (reminders) point at the port this run serves on.
 TANDEM_SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test install install-dev migrate seed lint format check clean
+.PHONY: run test install install-dev migrate seed lint format check clean bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Tandem needs Python 3.11+"'
@@ -50,6 +51,20 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Benchmarks and the load test (docs/benchmarks.md), on servers at 127.0.0.1. BENCH_DATABASE_URL
+# names the PostgreSQL server and the prefix of the bench databases (tandem_bench_1k, _10k...,
+# built once and reused; bench/data.py --rebuild builds them again); BENCH_BROKER_URL is Redis.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tandem_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/11
+bench: export DATABASE_URL = $(BENCH_DATABASE_URL)
+bench: export CELERY_BROKER_URL = $(BENCH_BROKER_URL)
+bench: install-dev
+	$(BIN)/python bench/data.py 1000 10000
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/reminders_sweep.py
+	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf var/ $(VENV)

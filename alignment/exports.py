@@ -1,8 +1,5 @@
 """CSV export of a round's results: the same disclosed figures as the page."""
 
-import csv
-import io
-
 from alignment.selectors import Disclosed, RoundResults
 from common.tabular import safe_cell
 
@@ -29,12 +26,8 @@ def _row(name: str, f: Disclosed) -> list[str]:
     return [name, _figure(f.marketing), f.marketing_n, _figure(f.it), f.it_n, _figure(f.overall), f.overall_n, gap]
 
 
-def results_csv(results: RoundResults) -> str:
-    """One row per dimension and one for the whole round; suppressed figures read "not enough responses"."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for d in results.dimensions:
-        writer.writerow(_row(d.dimension.name, d.figures))
-    writer.writerow(_row("All dimensions", results.figures))
-    return out.getvalue()
+def results_rows(results: RoundResults) -> list[list]:
+    """The header, one row per dimension and one for the whole round; suppressed
+    figures read "not enough responses"."""
+    rows = [HEADER] + [_row(d.dimension.name, d.figures) for d in results.dimensions]
+    return rows + [_row("All dimensions", results.figures)]

@@ -15,16 +15,16 @@ before and after would differ by exactly that person's answers).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alignment import selectors
-from alignment.exports import results_csv
+from alignment.exports import results_rows
 from alignment.forms import AnswerForm, RoundExtendForm, RoundOpenForm
 from alignment.models import RoundDimension
 from alignment.services import answers_submit, round_close, round_extend, round_open
+from common import tabular
 from projects.access import Action, can_close_round, can_open_round, get_project_or_404
 
 
@@ -200,6 +200,4 @@ def round_export(request, pk):
         messages.error(request, "Results can be exported once the round closes.")
         return redirect("alignment:round", pk=round_.pk)
     results = selectors.round_results(round_, viewer=request.user)
-    response = HttpResponse(results_csv(results), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="alignment-round-{round_.pk}.csv"'
-    return response
+    return tabular.csv_response(results_rows(results), f"alignment-round-{round_.pk}")

@@ -16,6 +16,7 @@ A text cell a spreadsheet would run as a formula is written as text (``safe_cell
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,9 +44,13 @@ NUMBER_FORMATS = {
 HEADER_FILL = PatternFill("solid", start_color="E9ECEF", end_color="E9ECEF")
 
 
+SIGNED_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
 def safe_cell(cell):
-    """A cell a spreadsheet would read as a formula is written as text."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """A cell a spreadsheet would read as a formula is written as text; a plain
+    signed number ("+2.00", "-0.67": a gap) is a number, not a formula."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not SIGNED_NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
 

@@ -61,6 +61,11 @@ class User(AbstractUser):
         default=False,
         help_text="CMO, CIO and other sponsors: may read every project.",
     )
+    on_steering_group = models.BooleanField(
+        "steering group",
+        default=False,
+        help_text="Named by an administrator: may approve intake requests, like an executive.",
+    )
     reminders_enabled = models.BooleanField(
         "e-mail reminders",
         default=True,

@@ -132,12 +132,17 @@ MIDDLEWARE = [
     "governance.security.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # DEBUG only: the product's 404 rather than Django's list of URL patterns (TANDEM_DEBUG_TECHNICAL_404).
+    "governance.debug_pages.ProductNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Under DEBUG a 404 is the product's page too; true shows Django's technical 404 (every URL pattern).
+TANDEM_DEBUG_TECHNICAL_404 = env_bool("TANDEM_DEBUG_TECHNICAL_404", False)
 
 ROOT_URLCONF = "governance.urls"
 WSGI_APPLICATION = "governance.wsgi.application"
@@ -379,6 +384,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 4, "interval_start": 0.5, "in
 # set, wins (the fault tests sweep every few seconds).
 TANDEM_REMINDER_SWEEP_MINUTES = env_int("TANDEM_REMINDER_SWEEP_MINUTES", 5, minimum=1)
 TANDEM_REMINDER_SWEEP_SECONDS = env_int("TANDEM_REMINDER_SWEEP_SECONDS", TANDEM_REMINDER_SWEEP_MINUTES * 60, minimum=1)
+# Beat queues one sweep as it starts (governance.celery), so a fresh `make run` reminds within seconds.
+TANDEM_REMINDER_SWEEP_ON_START = env_bool("TANDEM_REMINDER_SWEEP_ON_START", True)
 # A not-yet-started step is chased once it is due within this many days.
 TANDEM_REMINDER_DUE_WITHIN_DAYS = env_int("TANDEM_REMINDER_DUE_WITHIN_DAYS", 14)
 # Sponsors are added once a step stays unowned this long after its first reminder.

@@ -1,7 +1,9 @@
-"""The dashboard's download: the rows the filters select as a table for
-``common.tabular`` (CSV or Excel), with the figures of the page, every step's
-status spelled out, and the same blind rule for vendors."""
+"""The dashboard's download: the rows the filters select, in the page's order, as
+a table for ``common.tabular`` (CSV or Excel), with the figures of the page,
+every step's status spelled out, and the same blind rule for vendors. The rows
+come in batches (``dashboard_views``), each built in a fixed number of queries."""
 
+from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from overview.portfolio import STEP_NAMES, Row
@@ -62,7 +64,9 @@ def _line(row: Row) -> list:
     ]
 
 
-def export_table(rows: list[Row]) -> list[list]:
-    """The rows as a table: the header, then one line per project. Every row needs its cells
-    (``portfolio.fill_cells``)."""
-    return [list(HEADER)] + [_line(row) for row in rows]
+def export_table(rows: Iterable[Row]) -> Iterator[list]:
+    """The rows as a table: the header, then one line per project, as the rows come
+    (``portfolio.build_rows`` gives each its cells)."""
+    yield list(HEADER)
+    for row in rows:
+        yield _line(row)

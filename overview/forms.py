@@ -15,6 +15,16 @@ class PortfolioFilterForm(forms.Form):
         choices=[("", "Either side"), *Side.choices],
         help_text="The side of the current step's Accountable person, or its suggested side when it has none.",
     )
+    alone = forms.ChoiceField(
+        required=False,
+        label="Going it alone",
+        choices=[
+            ("", "Either way"),
+            ("either", "One side alone"),
+            *((side, f"{label} alone") for side, label in Side.choices),
+        ],
+        help_text="One side holds Responsible, Accountable or Consulted on steps 1–5 and the other side holds none.",
+    )
     attention = forms.BooleanField(required=False, label="Needs attention only")
 
     def __init__(self, *args, sponsors=(), **kwargs):

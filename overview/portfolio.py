@@ -1,35 +1,66 @@
-"""The portfolio's rows: one per project a person may see, beside the ten steps.
+"""The portfolio: one query over the projects a person may see, and the rows on show.
 
-Reads the apps only through their selectors and ``projects.access``. The rows
-are built from a fixed number of queries whatever the number of projects (the
-projects with their step figures from one grouped query, the people they name,
-the oldest unowned steps, the stored vendor standings, the stored sums of
-closed alignment rounds); filtering (``overview.filtering``), sorting
-(``overview.sorting``), the tiles (``overview.tiles``) and the export
-(``overview.exports``) then work on these rows. Only the rows on show read
-their ten steps for the heatmap (``fill_cells``). ``docs/benchmarks.md`` has
-the figures.
+Everything the dashboard filters, sorts, pages and sums is a column of one
+query over ``visible_projects(user)`` (``Portfolio.projects``), so Python's
+work follows the 25 rows shown, not the whole portfolio (``docs/benchmarks.md``):
+
+* the **stored figures** of each project (``projects.figures``, computed by
+  ``stored_figures`` below and refreshed in the transaction of every change):
+  steps done, steps without an accountable owner and since when, the current
+  step and whether it is owned, the earliest due date of a step not done, the
+  side leading the current step, going it alone;
+* what depends on the day or the viewer (``Portfolio``): a step overdue (that
+  earliest due date is before today), and the projects flagged for a vendor
+  below an agreed minimum (the blind rule: only a vendor whose figures the
+  viewer may see) or for their latest alignment round's perception gap (the
+  anonymity rule, ``overview.alignment_sql``), read first as ids in one query.
+
+Python then builds only the rows on show (``build_rows``): the projects with
+their people and figures, the vendors, the alignment rounds and the ten steps
+of the heatmap, in a fixed number of queries whatever the number of projects.
+Filtering is ``overview.filtering``, sorting ``overview.sorting``, the tiles
+``overview.tiles``, the download ``overview.exports``.
 
 "Needs attention" (an active project only): a step without an accountable
-owner, an overdue step, a chosen or leading vendor below an agreed minimum,
-or an alignment perception gap of a level or more between the two sides.
+owner, an overdue step, a chosen or leading vendor below an agreed minimum, an
+alignment perception gap of a level or more between the two sides, or one side
+going it alone on steps 1–5 (``raci.going_alone``).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 
+from django.db import connection
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 
 from alignment.selectors import LatestAlignment, latest_project_alignment
-from governance.models import User
-from projects.access import visible_projects
-from projects.lifecycle import LIFECYCLE
-from projects.models import ProjectStatus, StepStatus
+from governance.models import Side, User, side_of
+from overview import alignment_sql
+from projects.access import can_see_scorecard_figures, visible_projects
+from projects.lifecycle import LIFECYCLE, SuggestedSide
+from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
 from raci import selectors as raci_selectors
+from raci.going_alone import going_alone_label, with_going_alone
+from raci.models import RaciAssignment, Role
+from scorecards.models import Candidate, Decision, RatingSheet
 from scorecards.selectors import VendorSummary, portfolio_vendors
 
 STEP_NAMES = {template.number: template.name for template in LIFECYCLE}
+SUGGESTED = {template.number: template.suggested_side for template in LIFECYCLE}
 
 # Status by symbol as well as by colour (the legend repeats these).
 SYMBOLS = {
@@ -37,6 +68,14 @@ SYMBOLS = {
     StepStatus.IN_PROGRESS: "▶",
     StepStatus.BLOCKED: "✕",
     StepStatus.NOT_STARTED: "·",
+}
+
+_SIDES_OF_SUGGESTION = {
+    SuggestedSide.MARKETING: {Side.MARKETING},
+    SuggestedSide.IT: {Side.IT},
+    SuggestedSide.IT_WITH_MARKETING: {Side.IT, Side.MARKETING},
+    SuggestedSide.JOINT: {Side.IT, Side.MARKETING},
+    SuggestedSide.IT_THEN_MARKETING: {Side.IT, Side.MARKETING},
 }
 
 
@@ -120,15 +159,13 @@ class Row:
     unowned_since: datetime | None
     vendor: VendorSummary | None
     alignment: LatestAlignment | None
+    going_alone: str | None = None  # the side going it alone on steps 1–5 (raci.going_alone)
+    current_sides: set[str] = field(default_factory=set)  # the side(s) leading the current step
     attention: list[str] = field(default_factory=list)
-    cells: list[Cell] = field(default_factory=list)  # filled for the rows on show (fill_cells)
-    current_sides: set[str] = field(default_factory=set)  # filled when filtering by side
-
-    @property
-    def unowned_days(self) -> int | None:
-        if self.unowned_since is None:
-            return None
-        return max(0, (timezone.localdate() - timezone.localdate(self.unowned_since)).days)
+    cells: list[Cell] = field(default_factory=list)
+    unowned_days: int | None = None  # days since ``unowned_since``, by the local calendar
+    url: str = ""  # the project's page
+    raci_url: str = ""  # its RACI matrix
 
     @property
     def is_active(self) -> bool:
@@ -142,9 +179,14 @@ class Row:
     def level(self) -> float | None:
         return self.alignment.figures.overall if self.alignment else None
 
+    @property
+    def going_alone_label(self) -> str:
+        return going_alone_label(self.going_alone)
+
 
 def attention_reasons(row: Row) -> list[str]:
-    """Why a row needs attention, in words (empty when it does not)."""
+    """Why a row needs attention, in words (empty when it does not). The same
+    reasons as ``Portfolio.attention_flags``, which select and count them in SQL."""
     reasons = []
     if row.unowned:
         reasons.append(f"{row.unowned} step{'s' if row.unowned != 1 else ''} without an accountable owner")
@@ -155,80 +197,290 @@ def attention_reasons(row: Row) -> list[str]:
         reasons.append(f"{which} vendor below the minimum on {', '.join(row.vendor.below_minimum)}")
     if row.alignment and row.alignment.figures.big_gap:
         reasons.append(f"Alignment gap of {row.alignment.figures.gap:+.2f} levels between the sides")
+    if row.going_alone:
+        reasons.append(row.going_alone_label)
     return reasons
 
 
-def _people(ids: set[int]) -> dict[int, Person]:
-    """Display names of these users (one query; a handful of people own and sponsor many projects)."""
-    return {
-        pk: Person(pk, f"{first} {last}".strip() or username)
-        for pk, first, last, username in User.objects.filter(pk__in=ids).values_list(
-            "pk", "first_name", "last_name", "username"
+# --- The stored figures (projects.figures asks for them after every change) ----------------
+
+
+def _current_department() -> Subquery:
+    """For a project (in an outer query over projects): the department of its current
+    step's active Accountable person, or NULL."""
+    first_open = (
+        LifecycleStep.objects.filter(project=OuterRef(OuterRef("pk")))
+        .exclude(status=StepStatus.DONE)
+        .order_by("number")
+        .values("number")[:1]
+    )
+    accountable = RaciAssignment.objects.filter(
+        raci_selectors.COUNTING, role=Role.ACCOUNTABLE, step__project=OuterRef("pk"), step__number=Subquery(first_open)
+    )
+    return Subquery(accountable.order_by().values("user__department")[:1])
+
+
+def current_sides(number: int | None, department: str | None, requirements_side: str) -> set[str]:
+    """Who leads a project's current step: its Accountable person's side, or else its suggested side."""
+    if number is None:
+        return set()
+    if department is not None:
+        side = side_of(department)
+        return {side} if side else set()
+    suggestion = SUGGESTED[number]
+    if suggestion == SuggestedSide.PER_PROJECT:
+        return {requirements_side}
+    return _SIDES_OF_SUGGESTION[suggestion]
+
+
+def stored_figures(projects: QuerySet[Project]) -> dict[int, dict]:
+    """The figures ``projects.figures`` stores for each of ``projects`` (one query):
+    the step figures of ``raci.selectors.with_step_figures``, the earliest open due
+    date, since when a step has been unowned, the side leading the current step and
+    ``raci.going_alone``'s two flags."""
+    not_done = ~Q(steps__status=StepStatus.DONE)
+    rows = (
+        with_going_alone(raci_selectors.with_step_figures(projects, today=timezone.localdate()))
+        .annotate(
+            next_due=Min("steps__due_date", filter=not_done),
+            current_department=_current_department(),
+            unowned_since=oldest_unowned_since(),
         )
-    }
-
-
-def portfolio_rows(user: User) -> list[Row]:
-    """A row per project ``user`` may see, by name, in a fixed number of queries:
-    the projects with their step figures, the people named, the oldest unowned
-    step of each, the vendors and the alignment rounds. The heatmap's cells are
-    read for the rows on show only (``fill_cells``)."""
-    projects = visible_projects(user)
-    values = list(
-        raci_selectors.with_step_figures(projects, today=timezone.localdate())
-        .order_by("name", "pk")
         .values_list(
-            "pk", "name", "slug", "status", "requirements_side", "owner_id", "marketing_sponsor_id", "it_sponsor_id",
-            "steps_done", "steps_unowned", "steps_overdue", "current_number", "first_open_unowned",
+            "pk", "steps_done", "steps_unowned", "current_number", "first_open_unowned", "next_due",
+            "current_department", "requirements_side", "marketing_going_alone", "it_going_alone", "unowned_since",
         )
     )  # fmt: skip
-    people = _people({pk for v in values for pk in v[5:8] if pk is not None})
-    since = raci_selectors.oldest_unowned(projects)
+    figures = {}
+    for pk, done, unowned, current, first_unowned, due, department, requirements, m_alone, it_alone, since in rows:
+        sides = current_sides(current, department, requirements)
+        figures[pk] = {
+            "steps_done": done,
+            "steps_unowned": unowned,
+            "current_number": current,
+            "current_owned": current is not None and first_unowned != current,
+            "next_due": due,
+            "unowned_since": since,
+            "current_marketing": Side.MARKETING in sides,
+            "current_it": Side.IT in sides,
+            "marketing_going_alone": bool(m_alone),
+            "it_going_alone": bool(it_alone),
+        }
+    return figures
+
+
+# --- What needs attention, in SQL ----------------------------------------------------------
+
+
+def sight(viewer: User) -> str:
+    """Which candidates' figures ``viewer`` may see (the blind rule,
+    ``projects.access.can_see_scorecard_figures``): "all", those they "rated", or "none"."""
+    if can_see_scorecard_figures(viewer, has_submitted=False):
+        return "all"
+    return "rated" if can_see_scorecard_figures(viewer, has_submitted=True) else "none"
+
+
+def _rated_by(viewer: User) -> QuerySet[RatingSheet]:
+    """For a candidate (in a query over candidates): ``viewer``'s submitted rating of it."""
+    return RatingSheet.objects.filter(rater=viewer, submitted_at__isnull=False, candidate=OuterRef("pk"))
+
+
+def _chosen() -> Exists:
+    """For a candidate (in a query over candidates): chosen by a standing (not withdrawn) decision."""
+    return Exists(Decision.objects.filter(candidate=OuterRef("pk"), withdrawn_at__isnull=True))
+
+
+def _undecided_leader() -> Q:
+    """For a candidate: leading a scorecard with no standing decision, first by name of those tied."""
+    decided = Decision.objects.filter(scorecard=OuterRef("scorecard"), withdrawn_at__isnull=True)
+    earlier = Candidate.objects.filter(scorecard=OuterRef("scorecard"), rank=1, name__lt=OuterRef("name"))
+    return Q(rank=1) & ~Exists(decided) & ~Exists(earlier)
+
+
+def vendor_candidates(viewer: User) -> QuerySet[Candidate]:
+    """Each project's vendor as the portfolio shows it (``scorecards.selectors.portfolio_vendors``):
+    the candidate chosen by a standing decision, or else the first by name of the leading
+    ones; with ``chosen`` and ``figures_visible`` (to ``viewer``)."""
+    seen = {"all": Value(True), "none": Value(False)}.get(sight(viewer)) or Exists(_rated_by(viewer))
+    return Candidate.objects.annotate(chosen=_chosen(), figures_visible=seen).filter(
+        Q(chosen=True) | _undecided_leader()
+    )
+
+
+# The statement Portfolio.read runs on every request takes the ORM longer to build than the
+# database to run: it is built once per process, database and sight (the blind rule), with
+# stand-ins for the time and the viewer that each request replaces with its own.
+_STAND_IN_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+_STAND_IN_VIEWER = -424_242
+_REASONS: dict[tuple[str, str], tuple[str, tuple, object]] = {}
+
+
+def _reasons(viewer: User, alignment: alignment_sql.Alignment) -> QuerySet:
+    """(project id, "vendor" | "alignment") of the projects flagged for those reasons, and (round
+    id, "missing") of the rounds closed without a stored summary (one query)."""
+    parts = [
+        alignment.big_gap_projects().order_by().values_list("project_id", Value("alignment")),
+        alignment.missing().order_by().values_list("pk", Value("missing")),
+    ]
+    if sight(viewer) != "none":
+        # The vendors below a minimum, chosen ones and leaders apart: each then plans as plain
+        # (anti-)joins, where an OR of the two would run its subqueries once per candidate.
+        flagged = Candidate.objects.exclude(below_minimum=[]).order_by()
+        if sight(viewer) == "rated":
+            flagged = flagged.filter(Exists(_rated_by(viewer)))
+        for vendors in (flagged.filter(_chosen()), flagged.filter(_undecided_leader())):
+            parts.append(vendors.values_list("scorecard__project_id", Value("vendor")))
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _flag_rows(viewer: User, now: datetime) -> list[tuple[int, str]]:
+    """The rows of ``_reasons`` for ``viewer`` at ``now``, from the statement built once."""
+    key = (connection.vendor, sight(viewer))
+    if key not in _REASONS:
+        stand_in = User(pk=_STAND_IN_VIEWER, is_active=viewer.is_active, is_staff=viewer.is_staff)
+        stand_in.is_superuser, stand_in.is_executive = viewer.is_superuser, viewer.is_executive
+        sql, params = _reasons(stand_in, alignment_sql.Alignment(_STAND_IN_TIME)).query.sql_with_params()
+        _REASONS[key] = (sql, params, connection.ops.adapt_datetimefield_value(_STAND_IN_TIME))
+    sql, params, time_stand_in = _REASONS[key]
+    at = connection.ops.adapt_datetimefield_value(now)
+
+    def actual(param):
+        if type(param) is type(time_stand_in) and param == time_stand_in:
+            return at
+        return viewer.pk if type(param) is int and param == _STAND_IN_VIEWER else param
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [actual(param) for param in params])
+        return cursor.fetchall()
+
+
+@dataclass
+class Portfolio:
+    """What one request's portfolio query depends on: who looks, the day, the alignment rounds,
+    and the projects flagged for their vendor or their alignment gap (read once, as ids, so the
+    queries that filter, count and sort by them stay small)."""
+
+    viewer: User
+    today: date
+    alignment: alignment_sql.Alignment
+    flagged: dict[str, set[int]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, viewer: User) -> "Portfolio":
+        """For ``viewer``, now, in one query: the projects whose vendor (as ``viewer`` may see it)
+        or latest alignment round needs attention, and the rounds closed without a stored summary
+        (rare: their sums and the gaps again then take two more)."""
+        alignment = alignment_sql.Alignment()
+        portfolio = cls(viewer, timezone.localdate(), alignment, {"vendor": set(), "alignment": set()})
+        missing = []
+        for pk, reason in _flag_rows(viewer, alignment.now):
+            (missing.append(pk) if reason == "missing" else portfolio.flagged[reason].add(pk))
+        if missing:  # the gaps again, with those rounds' figures
+            alignment.compute(missing)
+            portfolio.flagged["alignment"] = set(alignment.big_gap_projects().values_list("project_id", flat=True))
+        return portfolio
+
+    def attention_flags(self) -> dict[str, Q]:
+        """Each reason for attention as a condition on a project (in a query over
+        ``visible_projects``): the same reasons as ``attention_reasons``."""
+        flags = {
+            "unowned": Q(figures__steps_unowned__gt=0),
+            "overdue": Q(figures__next_due__lt=self.today),
+            "going_alone": Q(figures__marketing_going_alone=True) | Q(figures__it_going_alone=True),
+        }
+        for reason, ids in self.flagged.items():
+            if ids:
+                flags[reason] = Q(pk__in=sorted(ids))
+        return flags
+
+    def projects(self) -> QuerySet[Project]:
+        """The projects the viewer may see, each with ``attention``: how many reasons for
+        attention it has (0 unless it is active)."""
+        reasons = sum((Case(When(flag, then=1), default=0) for flag in self.attention_flags().values()), Value(0))
+        attention = Case(When(status=ProjectStatus.ACTIVE, then=reasons), default=0, output_field=IntegerField())
+        return visible_projects(self.viewer).annotate(attention=attention)
+
+
+# --- The rows on show ------------------------------------------------------------------------
+
+
+def oldest_unowned_since() -> Subquery:
+    """For a project (in a query over projects): since when its longest-unowned step has had no
+    Accountable person (``raci.selectors.unowned_since``); NULL when every step has one."""
+    oldest = (
+        raci_selectors.unowned_steps()
+        .filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(oldest=Min(raci_selectors.unowned_since()))
+        .values("oldest")
+    )
+    return Subquery(oldest, output_field=DateTimeField())
+
+
+# What a row reads of its project, the people it names and its stored figures (one query).
+PEOPLE = ("owner", "marketing_sponsor", "it_sponsor")
+ROW_FIELDS = (
+    "pk", "name", "slug", "status", "requirements_side",
+    *(f"{role}__{name}" for role in PEOPLE for name in ("pk", "first_name", "last_name", "username")),
+    "figures__steps_done", "figures__steps_unowned", "figures__current_number", "figures__current_owned",
+    "figures__current_marketing", "figures__current_it", "figures__marketing_going_alone", "figures__it_going_alone",
+    "figures__unowned_since",
+)  # fmt: skip
+
+
+def persons(users: QuerySet[User]) -> dict[int, Person]:
+    """Display names of ``users`` by id (one query)."""
+    return {pk: _person(pk, *names) for pk, *names in users.values_list("pk", "first_name", "last_name", "username")}
+
+
+def _person(pk: int | None, first: str, last: str, username: str) -> Person | None:
+    return None if pk is None else Person(pk, f"{first} {last}".strip() or username)
+
+
+def build_rows(user: User, ids: list[int]) -> list[Row]:
+    """Full rows for these projects, in this order, in a fixed number of queries: the projects
+    with their people and figures, the vendors, the alignment rounds and the ten steps of each."""
+    if not ids:
+        return []
+    projects = Project.objects.filter(pk__in=ids)
+    values = {v[0]: v for v in projects.values_list(*ROW_FIELDS)}
     vendors = portfolio_vendors(projects, viewer=user)
     alignment = latest_project_alignment(projects)
-    return [_row(v, people, since.get(v[0]), vendors.get(v[0]), alignment.get(v[0])) for v in values]
+    steps = raci_selectors.portfolio_steps(ids)
+    today = timezone.localdate()
+    rows = []
+    for pk in ids:
+        cells = [
+            Cell(s.number, s.status, s.owned, s.due_date is not None and s.status != StepStatus.DONE and s.due_date < today)
+            for s in steps.get(pk, [])
+        ]  # fmt: skip
+        rows.append(_row(values[pk], cells, vendors.get(pk), alignment.get(pk), today))
+    return rows
 
 
-def _row(
-    values: tuple,
-    people: dict[int, Person],
-    unowned_since: datetime | None,
-    vendor: VendorSummary | None,
-    alignment: LatestAlignment | None,
-) -> Row:
-    """One project's row from its values and what was read for every project."""
-    pk, name, slug, status, side, owner, m_sponsor, it_sponsor, done, unowned, overdue, current, unowned_open = values
-    info = ProjectInfo(pk, name, slug, status, side, people[owner], people.get(m_sponsor), people.get(it_sponsor))
+def _row(values: tuple, cells: list[Cell], vendor, alignment, today: date) -> Row:
+    """One project's row from its values (``ROW_FIELDS``) and what was read for every row."""
+    pk, name, slug, status, side = values[:5]
+    owner, m_sponsor, it_sponsor = (_person(*values[i : i + 4]) for i in (5, 9, 13))
+    done, unowned, current, owned, current_m, current_it, m_alone, it_alone, since = values[17:]
+    info = ProjectInfo(pk, name, slug, status, side, owner, m_sponsor, it_sponsor)
     row = Row(
         project=info,
-        done=done,
-        unowned=unowned,
-        overdue=overdue,
-        current=CurrentStep(current, unowned_open != current) if current else None,
-        unowned_since=unowned_since,
+        done=done or 0,
+        unowned=unowned or 0,
+        overdue=sum(1 for cell in cells if cell.overdue),
+        current=CurrentStep(current, bool(owned)) if current else None,
+        unowned_since=since,
         vendor=vendor,
         alignment=alignment,
+        going_alone=Side.MARKETING if m_alone else (Side.IT if it_alone else None),
+        current_sides={s for s, on in ((Side.MARKETING, current_m), (Side.IT, current_it)) if on},
+        cells=cells,
+        unowned_days=None if since is None else max(0, (today - timezone.localdate(since)).days),
+        url=info.get_absolute_url(),
+        raci_url=reverse("raci:matrix", kwargs={"slug": slug}),
     )
     if row.is_active:
         row.attention = attention_reasons(row)
     return row
-
-
-def fill_cells(rows: list[Row]) -> None:
-    """Read the ten steps of these rows' projects for the heatmap (one query; none
-    when every row has them already, e.g. read to sort by a step)."""
-    rows = [row for row in rows if not row.cells]
-    if not rows:
-        return
-    today = timezone.localdate()
-    steps = raci_selectors.portfolio_steps(row.project.pk for row in rows)
-    for row in rows:
-        row.cells = [
-            Cell(
-                number=s.number,
-                status=s.status,
-                owned=s.owned,
-                overdue=s.due_date is not None and s.status != StepStatus.DONE and s.due_date < today,
-            )
-            for s in steps.get(row.project.pk, [])
-        ]

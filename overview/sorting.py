@@ -1,52 +1,74 @@
-"""The order of the portfolio rows: every column of the dashboard sorts, each
-step's column by how far the step has come. ``SORTS`` maps a key of the
-``sort`` URL parameter (``-key``: descending) to its column title and the
-value it sorts by."""
+"""The order of the portfolio: every column of the dashboard sorts, in the
+database, each step's column by how far the step has come. ``SORTS`` maps a key
+of the ``sort`` URL parameter (``-key``: descending) to its column title and the
+expression it sorts by (on ``overview.portfolio.Portfolio.projects``). Projects
+without a value come last in either direction, ties by name."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from overview.portfolio import STEP_NAMES, Row
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower, TruncDate
+
+from overview.portfolio import STEP_NAMES, vendor_candidates
 from projects.lifecycle import STEP_COUNT
-from projects.models import ProjectStatus, StepStatus
+from projects.models import LifecycleStep, ProjectStatus, StepStatus
 
 
-def _vendor_figure(name: str) -> Callable[[Row], object]:
-    def key(row: Row):
-        if row.vendor is None or not row.vendor.visible:
-            return None
-        return getattr(row.vendor, name)
-
-    return key
+@dataclass(frozen=True)
+class Sort:
+    title: str
+    expression: Callable  # (portfolio.Portfolio) -> an expression over a project
+    reverse: bool = False  # the expression grows as the column's value shrinks
 
 
-SORTS: dict[str, tuple[str, Callable[[Row], object]]] = {
-    "name": ("Project", lambda r: r.project.name.lower()),
-    "status": ("Status", lambda r: ProjectStatus.values.index(r.project.status)),
-    "step": ("Current step", lambda r: r.current.number if r.current else STEP_COUNT + 1),
-    "progress": ("Progress", lambda r: r.done),
-    "unowned": ("Days unowned", lambda r: r.unowned_days),
-    "vendor": (
-        "Vendor",
-        lambda r: r.vendor.name.lower() if r.vendor and (r.vendor.visible or r.vendor.chosen) else None,
+def _vendor(value) -> Callable:
+    """The project's vendor (``portfolio.vendor_candidates``): ``value`` of it, as the viewer may see it."""
+
+    def expression(portfolio):
+        vendor = vendor_candidates(portfolio.viewer).filter(scorecard__project=OuterRef("pk")).annotate(value=value)
+        return Subquery(vendor.values("value")[:1])
+
+    return expression
+
+
+def _oldest_unowned_day(portfolio):
+    """The day the project's longest-unowned step lost (or never had) its Accountable
+    person (stored: ``projects.figures``): the more days ago, the earlier."""
+    return TruncDate("figures__unowned_since")
+
+
+SHOWN = Q(figures_visible=True)
+SORTS: dict[str, Sort] = {
+    "name": Sort("Project", lambda portfolio: Lower("name")),
+    "status": Sort(
+        "Status",
+        lambda portfolio: Case(*(When(status=value, then=Value(i)) for i, value in enumerate(ProjectStatus.values))),
     ),
-    "it": ("IT total", _vendor_figure("it_total")),
-    "marketing": ("Marketing total", _vendor_figure("marketing_total")),
-    "alignment": ("Alignment", lambda r: r.level),
-    "gap": ("Gap", lambda r: abs(r.gap) if r.gap is not None else None),
-    "attention": ("Attention", lambda r: len(r.attention)),
+    "step": Sort("Current step", lambda portfolio: Coalesce("figures__current_number", STEP_COUNT + 1)),
+    "progress": Sort("Progress", lambda portfolio: Coalesce("figures__steps_done", 0)),
+    "unowned": Sort("Days unowned", _oldest_unowned_day, reverse=True),
+    "vendor": Sort("Vendor", _vendor(Case(When(SHOWN | Q(chosen=True), then=Lower("name"))))),
+    "it": Sort("IT total", _vendor(Case(When(SHOWN, then=F("it_total"))))),
+    "marketing": Sort("Marketing total", _vendor(Case(When(SHOWN, then=F("marketing_total"))))),
+    "alignment": Sort("Alignment", lambda portfolio: portfolio.alignment.of_project("level")),
+    "gap": Sort("Gap", lambda portfolio: portfolio.alignment.of_project("gap")),
+    "attention": Sort("Attention", lambda portfolio: F("attention")),
 }
 # Each step's column sorts by how far the step has come (a first click: done first).
 PROGRESS_OF = {StepStatus.NOT_STARTED: 0, StepStatus.BLOCKED: 1, StepStatus.IN_PROGRESS: 2, StepStatus.DONE: 3}
 
 
-def _step_progress(number: int) -> Callable[[Row], object]:
-    def key(row: Row):
-        return PROGRESS_OF.get(row.cells[number - 1].status) if len(row.cells) >= number else None
+def _step_progress(number: int) -> Callable:
+    def expression(portfolio):
+        progress = Case(*(When(status=status, then=Value(p)) for status, p in PROGRESS_OF.items()))
+        step = LifecycleStep.objects.filter(project=OuterRef("pk"), number=number).annotate(progress=progress)
+        return Subquery(step.values("progress")[:1])
 
-    return key
+    return expression
 
 
-STEP_SORTS = {f"s{n}": (f"Step {n}, {name}", _step_progress(n)) for n, name in STEP_NAMES.items()}
+STEP_SORTS = {f"s{n}": Sort(f"Step {n}, {name}", _step_progress(n)) for n, name in STEP_NAMES.items()}
 SORTS.update(STEP_SORTS)
 DEFAULT_SORT = "-attention"
 
@@ -60,11 +82,10 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
     return key, value.startswith("-")
 
 
-def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
-    """Sorted by ``key``; rows without a value last in either direction, ties by name.
-    A step's key needs the rows' cells (``portfolio.fill_cells``)."""
-    extract = SORTS[key][1]
-    by_name = sorted(rows, key=lambda r: (r.project.name.lower(), r.project.pk))
-    with_value = [r for r in by_name if extract(r) is not None]
-    without = [r for r in by_name if extract(r) is None]
-    return sorted(with_value, key=extract, reverse=descending) + without
+def ordering(portfolio, key: str, descending: bool) -> list:
+    """``order_by`` arguments: by ``key``, projects without a value last either way, ties by name."""
+    sort = SORTS[key]
+    expression = sort.expression(portfolio)
+    down = descending != sort.reverse
+    by_key = expression.desc(nulls_last=True) if down else expression.asc(nulls_last=True)
+    return [by_key, Lower("name").asc(), F("pk").asc()]

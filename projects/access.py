@@ -30,7 +30,20 @@ who may do what has a name here. The rules:
 * **scorecard figures** (``can_see_scorecard_figures``, the blind rule): a
   candidate's figures stay hidden from a viewer until they submitted their own
   rating of it, except for executives and administrators;
-* **releasing a held reminder run** (``can_release_reminder_run``): administrators.
+* **releasing a held reminder run** (``can_release_reminder_run``): administrators;
+* **editing the organization's responsibility framework** (``can_edit_framework``):
+  executives and administrators.
+* **intake requests** (not yet a project): submitted by anyone active
+  (``can_submit_intake``); seen (``can_see_intake_request``) by
+  their requester, reviewers, approvers, administrators and whoever may see the
+  project an approval created, and to anyone else they do not exist (404);
+  changed and withdrawn by their requester (``can_change_intake_request``);
+  reviewed by IT (``can_review_intake``); approved, rejected or their review
+  waived by executives, the steering group and administrators
+  (``can_approve_intake``); nobody reviews or decides their own request.
+* **the stack inventory** (not tied to a project): everyone active sees it
+  (``can_view_inventory``); administrators, executives and the IT and Marketing
+  Ops departments add, edit, retire and import tools (``can_manage_inventory``).
 
 Services call ``require`` with a rule's answer before they read or write
 anything else: it raises ``NotVisible`` (a ``PermissionDenied`` that is also an
@@ -43,7 +56,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from governance.models import User
+from governance.models import Department, User
 from projects.models import LifecycleStep, Project
 
 # RACI role codes, read here by value so this layer never imports raci.
@@ -239,6 +252,15 @@ def can_release_reminder_run(user: User) -> bool:
     return is_administrator(user)
 
 
+# --- The organization's responsibility framework (raci.framework) ---------------------------
+
+
+def can_edit_framework(user: User) -> bool:
+    """Edit the organization's default RACI and name its Marketing Ops and IT
+    security people: active executives and administrators."""
+    return sees_everything(user)
+
+
 def get_project_or_404(user: User, slug: str, action: Action = Action.VIEW) -> Project:
     """The project ``slug`` if ``user`` may do ``action`` on it.
 
@@ -268,3 +290,85 @@ def get_step_or_404(project: Project, number: int) -> LifecycleStep:
 def pickable_people() -> QuerySet[User]:
     """People who may be picked in any people dropdown: active users, by name."""
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+# --- Intake: requests for new tools and projects (intake app) ---------------------------
+# The rules take plain values (the requester's id, the project an approval
+# created), so this layer never imports intake. Four eyes: whoever asked for a
+# tool never checks it (the IT review) nor decides on it (approval, rejection,
+# waiving the review), administrators included; there are always other
+# reviewers and approvers, and the request then waits for one of them.
+
+
+def _not_own_request(user: User, requester_id: int | None) -> bool:
+    return requester_id is None or user.pk != requester_id
+
+
+def can_submit_intake(user: User) -> bool:
+    """Submit a request for a new tool or project: anyone active."""
+    return is_active_user(user)
+
+
+def can_review_intake(user: User, *, requester_id: int | None = None) -> bool:
+    """Record an IT review of a request (security and privacy, integration and
+    overlap), start its review, ask for information, mark it a duplicate: active
+    people of the IT department and administrators, never on their own request."""
+    if not is_active_user(user):
+        return False
+    is_reviewer = is_administrator(user) or user.department == Department.IT
+    return is_reviewer and _not_own_request(user, requester_id)
+
+
+def can_approve_intake(user: User, *, requester_id: int | None = None) -> bool:
+    """Approve or reject a request, waive its integration review, and do what
+    reviewers do short of recording the IT review: active executives, members of
+    the steering group an administrator names, and administrators, never on
+    their own request."""
+    if not is_active_user(user):
+        return False
+    is_approver = is_administrator(user) or user.is_executive or user.on_steering_group
+    return is_approver and _not_own_request(user, requester_id)
+
+
+def can_see_intake_request(user: User, *, requester_id: int, project: Project | None = None) -> bool:
+    """See a request: its requester, every reviewer and approver (seeing them
+    all is their job), administrators, and whoever may see the project its
+    approval created; to anyone else it does not exist."""
+    if not is_active_user(user):
+        return False
+    if user.pk == requester_id or can_review_intake(user) or can_approve_intake(user):
+        return True
+    return project is not None and can_view(user, project)
+
+
+def can_change_intake_request(user: User, *, requester_id: int) -> bool:
+    """Edit, resubmit or withdraw a request: its requester, while active."""
+    return is_active_user(user) and user.pk == requester_id
+
+
+def require_intake(user: User, visible: bool, allowed: bool, refusal: str) -> None:
+    """``require`` for a request: ``NotVisible`` (404) when ``visible`` (the
+    answer of ``can_see_intake_request``) is false, else ``PermissionDenied``
+    with ``refusal`` when ``allowed`` is false."""
+    if not visible:
+        raise NotVisible("No such request.")
+    if not allowed:
+        raise PermissionDenied(refusal)
+
+
+# --- The stack inventory (inventory app) -----------------------------------------------
+
+INVENTORY_DEPARTMENTS = (Department.IT, Department.MARKETING_OPS)
+
+
+def can_view_inventory(user: User) -> bool:
+    """See the stack inventory (tools, costs, renewals): everyone active."""
+    return is_active_user(user)
+
+
+def can_manage_inventory(user: User) -> bool:
+    """Add, edit, retire and import tools of the stack: active administrators,
+    executives, and people in the IT or Marketing Ops departments (who run the stack)."""
+    if not is_active_user(user):
+        return False
+    return is_administrator(user) or user.is_executive or user.department in INVENTORY_DEPARTMENTS

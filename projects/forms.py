@@ -1,10 +1,12 @@
+from datetime import date, timedelta
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
 from governance.models import Side, User
 from projects.access import pickable_people
-from projects.models import LifecycleStep, Project
+from projects.models import LifecycleStep, Project, StepStatus
 from projects.services import PROJECT_FIELDS
 
 
@@ -85,6 +87,101 @@ class StepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save step"))
+
+
+# When each step is due, in days from the target launch: the plan a new project
+# starts from (four months from problem to launch; maintenance's first review a
+# month after). Keyed by the lifecycle's step keys (projects.lifecycle).
+DAYS_FROM_LAUNCH = {
+    "problem": -112,
+    "outcomes": -98,
+    "requirements": -84,
+    "technologies": -70,
+    "vendor": -56,
+    "build": -21,
+    "management": -7,
+    "testing": -7,
+    "launch": 0,
+    "maintenance": 28,
+}
+
+
+def suggested_due_dates(target_launch: date | None, *, today: date) -> dict[str, date]:
+    """Due dates by step key, counted back from ``target_launch``; when the launch
+    is nearer than the usual lead time, the steps before it share the time left
+    (in the same order). Empty without a target launch in the future."""
+    if target_launch is None or target_launch <= today:
+        return {}
+    lead = -min(DAYS_FROM_LAUNCH.values())
+    left = (target_launch - today).days
+    scale = min(1.0, left / lead)
+    return {
+        key: target_launch + timedelta(days=round(days * scale) if days < 0 else days)
+        for key, days in DAYS_FROM_LAUNCH.items()
+    }
+
+
+class HiddenDateInput(forms.DateInput):
+    input_type = "hidden"
+
+
+class PlanForm(forms.Form):
+    """Every step's due date on one page: ``due_<n>`` (what the person sets),
+    ``opened_<n>`` and ``version_<n>`` (the date and the step's version as the
+    page was opened: only the dates the person changed are saved, and a step
+    changed meanwhile is refused, ``services.steps_plan``)."""
+
+    def __init__(self, *args, steps, versions: dict[int, int], suggestions: dict[str, date], fill=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = list(steps)
+        self.suggestions = suggestions
+        for step in self.steps:
+            n, suggested = step.number, suggestions.get(step.key)
+            attrs = {"type": "date"}
+            if suggested and step.status != StepStatus.DONE:
+                attrs["data-suggested"] = suggested.isoformat()
+            proposed = (
+                suggested if suggested and step.status != StepStatus.DONE and (fill or not step.due_date) else None
+            )
+            self.fields[f"due_{n}"] = forms.DateField(
+                required=False,
+                label=f"Step {n}, {step.name}: due date",
+                initial=proposed or step.due_date,
+                widget=forms.DateInput(attrs=attrs, format="%Y-%m-%d"),
+            )
+            self.fields[f"opened_{n}"] = forms.DateField(
+                required=False, initial=step.due_date, widget=HiddenDateInput(format="%Y-%m-%d")
+            )
+            self.fields[f"version_{n}"] = version_field()
+            self.fields[f"version_{n}"].initial = versions.get(step.pk)
+
+    def rows(self):
+        """One row a step: the step, its date field, its hidden fields and the suggestion."""
+        for step in self.steps:
+            n = step.number
+            due = self[f"due_{n}"]
+            suggested = self.suggestions.get(step.key) if step.status != StepStatus.DONE else None
+            proposed = not self.is_bound and suggested and due.initial == suggested and step.due_date != suggested
+            value = due.value()
+            yield {
+                "step": step,
+                "due": due,
+                "value": value.isoformat() if isinstance(value, date) else (value or ""),
+                "hidden": (self[f"opened_{n}"], self[f"version_{n}"]),
+                "suggested": suggested,
+                "proposed": proposed,
+            }
+
+    def changes(self) -> tuple[dict[int, date | None], dict[int, int | None]]:
+        """The dates the person changed (step number → date) and the versions they were opened at."""
+        plans, versions = {}, {}
+        for step in self.steps:
+            n = step.number
+            due, opened = self.cleaned_data.get(f"due_{n}"), self.cleaned_data.get(f"opened_{n}")
+            if due != opened:
+                plans[n] = due
+                versions[n] = self.cleaned_data.get(f"version_{n}")
+        return plans, versions
 
 
 def add_service_errors(form: forms.Form, error) -> None:

@@ -143,6 +143,8 @@ class LifecycleStep(models.Model):
                 condition=~Q(status=StepStatus.DONE) | Q(completed_at__isnull=False), name="step_done_has_completed_at"
             ),
         ]
+        # The portfolio's overdue steps: unfinished steps by due date (projects.figures).
+        indexes = [models.Index(fields=["due_date"], condition=~Q(status=StepStatus.DONE), name="step_open_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
@@ -152,3 +154,38 @@ class LifecycleStep(models.Model):
         from django.utils import timezone
 
         return self.due_date is not None and self.status != StepStatus.DONE and self.due_date < timezone.localdate()
+
+
+# --- Stored portfolio figures (projects.figures keeps them; the portfolio dashboard reads them) ---
+
+
+class ProjectFigures(models.Model):
+    """A project's step and RACI figures, stored beside it so the portfolio filters,
+    sorts and sums them in the database (``projects.figures`` says when they are
+    refreshed: in the transaction of every change to the steps, the RACI or a
+    person's side or active flag). Nothing here depends on the day or the viewer:
+    overdue steps, vendors and alignment are read live. (A change to a project's creation
+    time, which dates a step never owned, is not expected: a data fix refreshes them.)"""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="figures")
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_unowned = models.PositiveSmallIntegerField(default=0, help_text="Steps without an active Accountable person.")
+    current_number = models.PositiveSmallIntegerField(
+        null=True, help_text="The first step not done; none when all are."
+    )
+    current_owned = models.BooleanField(default=False, help_text="The current step has an active Accountable person.")
+    next_due = models.DateField(null=True, help_text="The earliest due date of a step not done.")
+    unowned_since = models.DateTimeField(
+        null=True, help_text="Since when its longest-unowned step has had no Accountable person."
+    )
+    current_marketing = models.BooleanField(default=False, help_text="The current step is led by Marketing.")
+    current_it = models.BooleanField(default=False, help_text="The current step is led by IT.")
+    marketing_going_alone = models.BooleanField(default=False)
+    it_going_alone = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "project figures"
+        verbose_name_plural = "project figures"
+
+    def __str__(self) -> str:
+        return f"Figures of project {self.project_id}"

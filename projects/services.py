@@ -10,13 +10,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from governance.models import Side, User
-from projects import access, selectors
+from projects import access, figures, selectors
 from projects.lifecycle import LIFECYCLE, SuggestedSide
-from projects.models import LifecycleStep, Project
+from projects.models import LifecycleStep, Project, ProjectStatus
+from projects.signals import project_finished
 
 # Paths under /projects/ that a project slug must not take.
 RESERVED_SLUGS = {"new"}
@@ -137,6 +139,7 @@ def _create_with_steps(actor: User, fields: dict) -> Project:
         LifecycleStep,
         default_user=actor,
     )
+    figures.refresh([project.pk])  # portfolio figures: the bulk insert sends no signal (projects.figures)
     return project
 
 
@@ -195,10 +198,15 @@ def project_update(*, actor: User, project: Project, expected_version: int | Non
         it_lead=changes.get("it_lead"),
     )
     _check_text(changes)
+    was_done = project.status == ProjectStatus.DONE
     for field, value in changes.items():
         setattr(project, field, value)
     project._history_user = actor
     project.save()
+    if not was_done and project.status == ProjectStatus.DONE:
+        # After the commit: apps above (the stack inventory) act only on a finish that happened,
+        # and their failure (logged) never undoes it. See projects.signals.
+        transaction.on_commit(lambda: project_finished.send(sender=Project, project=project, actor=actor), robust=True)
     if "requirements_side" in changes:
         step = project.steps.select_for_update().get(key="requirements")
         side = _suggested_side(SuggestedSide.PER_PROJECT, project.requirements_side)
@@ -247,6 +255,72 @@ def step_update(
     step._history_user = actor
     step.save(update_fields=["due_date", "outcome"])
     return step
+
+
+# A due date further than this from today is taken for a typo (2205 for 2025).
+PLAN_HORIZON_YEARS = 10
+
+
+def steps_plan(
+    *,
+    actor: User,
+    project: Project,
+    plans: dict[int, date | None],
+    expected_versions: dict[int, int | None] | None = None,
+) -> list[LifecycleStep]:
+    """Set the due dates of several of ``project``'s steps at once (the plan page),
+    all or nothing; returns the steps whose date changed.
+
+    ``plans`` maps a step number to its new due date (None clears it); steps not
+    in it are left alone, so a page posts only the dates its user changed.
+    ``expected_versions`` maps a step number to the ``projects.selectors.step_version``
+    the page was opened at: a step whose due date was changed since is refused,
+    so a stale page never undoes someone else's date. Every problem is raised
+    at once, one message per step, as a ``ValidationError`` keyed ``due_<number>``.
+
+    Who: those who manage the project (``access.can_manage``), as for ``step_update``.
+    """
+    access.require(
+        actor,
+        project,
+        access.can_manage(actor, project),
+        "Only the project's owner, sponsors, IT lead and executives plan its steps.",
+    )
+    expected_versions = expected_versions or {}
+    with transaction.atomic():
+        steps = {s.number: s for s in LifecycleStep.objects.select_for_update().filter(project=project)}
+        errors = {}
+        for number, due in sorted(plans.items()):
+            step = steps.get(number)
+            problem = _plan_problem(step, due, expected_versions.get(number)) if step else f"There is no step {number}."
+            if problem:
+                errors[f"due_{number}"] = problem
+        if errors:
+            raise ValidationError(errors)
+        changed = []
+        for number, due in sorted(plans.items()):
+            step = steps[number]
+            if step.due_date != due:
+                step.due_date = due
+                step._history_user = actor
+                step.save(update_fields=["due_date"])
+                changed.append(step)
+        return changed
+
+
+def _plan_problem(step: LifecycleStep, due: date | None, expected_version: int | None) -> str:
+    """Why ``step`` cannot take ``due`` ("" when it can)."""
+    if expected_version is not None and expected_version != selectors.step_version(step):
+        since = selectors.step_changes_since(step, expected_version, ("due_date",))
+        if since:
+            return (
+                f"Step {step.number}, {step.name}: someone changed its due date after you opened this page "
+                f"({'; '.join(since)}). Your date is kept here: check it and save again."
+            )
+    today = timezone.localdate()
+    if due is not None and abs(due.year - today.year) > PLAN_HORIZON_YEARS:
+        return f"Step {step.number}, {step.name}: {due:%d %b %Y} is more than {PLAN_HORIZON_YEARS} years away. A typo?"
+    return ""
 
 
 def _check_text(values: dict) -> None:

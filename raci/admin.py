@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from projects.admin import ReadOnlyHistoryAdmin
-from raci.models import RaciAssignment, Reminder, ReminderRun
+from raci.models import FrameworkEntry, FrameworkRevision, OrganizationRole, RaciAssignment, Reminder, ReminderRun
 from raci.services import release_held_run
 
 
@@ -70,3 +70,47 @@ class ReminderRunAdmin(admin.ModelAdmin):
             self.message_user(request, str(refusal), level=messages.ERROR)
             return
         self.message_user(request, f"{released} held run(s) released; the next sweep will send.")
+
+
+# --- The organization's responsibility framework ---------------------------------------------
+# Edited on its own page (raci.framework_services.framework_save checks one A per
+# step, active people and concurrent edits); admin reads it and its history.
+
+
+class _ReadOnlyFrameworkAdmin(ReadOnlyHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FrameworkEntry)
+class FrameworkEntryAdmin(_ReadOnlyFrameworkAdmin):
+    list_display = ("step_number", "role", "letter")
+    list_filter = ("role", "letter")
+
+
+@admin.register(OrganizationRole)
+class OrganizationRoleAdmin(_ReadOnlyFrameworkAdmin):
+    list_display = ("role", "user")
+    list_select_related = ("user",)
+
+
+@admin.register(FrameworkRevision)
+class FrameworkRevisionAdmin(admin.ModelAdmin):
+    list_display = ("number", "saved_at", "saved_by")
+    list_select_related = ("saved_by",)
+    readonly_fields = [f.name for f in FrameworkRevision._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,7 +8,7 @@ class RaciConfig(AppConfig):
     def ready(self) -> None:
         from governance.deactivation import user_deactivated
         from projects.registry import register_sidebar, register_tab
-        from raci import selectors, services, tasks
+        from raci import framework, selectors, services, tasks
 
         # Deactivating someone lists the steps they leave unowned.
         user_deactivated.connect(selectors.steps_left_unowned, dispatch_uid="raci-steps-left-unowned")
@@ -20,3 +20,5 @@ class RaciConfig(AppConfig):
         register_tab("raci/_project_tab.html", order=20)
         register_sidebar("raci/_project_summary.html", order=10)
         register_sidebar("raci/_project_sidebar.html", order=40)  # the reminders sent
+        # Where the project's matrix departs from the organization's framework, after the summary.
+        register_sidebar("raci/_framework_sidebar.html", order=15, context=framework.sidebar_card)

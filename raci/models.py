@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from projects.lifecycle import STEP_COUNT
+
 
 class Role(models.TextChoices):
     RESPONSIBLE = "R", "Responsible"
@@ -129,3 +131,98 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} — {self.step} — {self.period_start:%Y-%m-%d %H:%M}"
+
+
+# --- The organization's responsibility framework (raci.framework) ---------------------------
+
+
+class FrameworkRole(models.TextChoices):
+    """The project roles the organization's default RACI speaks of."""
+
+    OWNER = "owner", "Project owner"
+    MARKETING_SPONSOR = "marketing_sponsor", "Marketing sponsor"
+    IT_SPONSOR = "it_sponsor", "IT sponsor"
+    IT_LEAD = "it_lead", "IT lead"
+    MARKETING_OPS = "marketing_ops", "Marketing Ops"
+    IT_SECURITY = "it_security", "IT security"
+
+
+class OrganizationPost(models.TextChoices):
+    """The framework roles held by one named person for the whole organization."""
+
+    MARKETING_OPS = FrameworkRole.MARKETING_OPS.value, FrameworkRole.MARKETING_OPS.label
+    IT_SECURITY = FrameworkRole.IT_SECURITY.value, FrameworkRole.IT_SECURITY.label
+
+
+class FrameworkEntry(models.Model):
+    """One cell of the default RACI: on step ``step_number``, ``role`` is ``letter``."""
+
+    step_number = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=20, choices=FrameworkRole.choices)
+    letter = models.CharField(max_length=1, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "framework entry"
+        verbose_name_plural = "framework entries"
+        ordering = ["step_number", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["step_number", "role"], name="framework_one_letter_per_role_per_step"),
+            models.UniqueConstraint(
+                fields=["step_number"], condition=Q(letter=Role.ACCOUNTABLE), name="framework_one_accountable_per_step"
+            ),
+            models.CheckConstraint(
+                condition=Q(step_number__gte=1) & Q(step_number__lte=STEP_COUNT),
+                name="framework_step_number_in_lifecycle",
+            ),
+            models.CheckConstraint(condition=Q(role__in=FrameworkRole.values), name="framework_role_valid"),
+            models.CheckConstraint(condition=Q(letter__in=Role.values), name="framework_letter_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Step {self.step_number}: {self.get_role_display()} — {self.get_letter_display()}"
+
+
+class OrganizationRole(models.Model):
+    """The organization's named Marketing Ops or IT security person (or nobody yet)."""
+
+    role = models.CharField(max_length=20, choices=OrganizationPost.choices, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="organization_roles"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "organization role"
+        ordering = ["role"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=OrganizationPost.values), name="organization_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user or 'nobody'}"
+
+
+class FrameworkRevision(models.Model):
+    """One save of the framework: its version (``number``), who, when and what changed.
+
+    ``number`` is unique and each save writes ``previous + 1``: two saves from
+    pages opened at the same version cannot both commit (the second is refused
+    as stale, never applied over the first).
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+    changes = models.JSONField(default=list, help_text="What the save changed, one line each.")
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.CheckConstraint(condition=Q(number__gte=1), name="framework_revision_number_positive")]
+
+    def __str__(self) -> str:
+        return f"Framework version {self.number}"

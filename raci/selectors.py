@@ -23,11 +23,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from governance.models import User
+from governance.models import Side, User
 from projects.access import visible_projects
-from projects.lifecycle import STEP_COUNT
+from projects.lifecycle import STEP_COUNT, SuggestedSide
 from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
-from raci.models import RaciAssignment, Reminder, Role
+from raci.models import WORKING_ROLES, RaciAssignment, Reminder, Role
+from raci.transitions import Transition, available_transitions
 
 # An inactive person holds no A or R that counts: a step whose Accountable
 # person left is as unowned as a step with none (dashboard, reminders, gates).
@@ -299,6 +300,37 @@ def my_steps(user: User) -> list[RaciAssignment]:
     )
 
 
+# Why an unowned step is a person's to find an owner for: their place in its project.
+DUTIES = (("owner_id", "owner"), ("it_lead_id", "IT lead"), ("marketing_sponsor_id", "marketing sponsor"),
+          ("it_sponsor_id", "IT sponsor"))  # fmt: skip
+
+
+def unowned_duties(user: User, *, now: datetime) -> list[LifecycleStep]:
+    """The steps ``user`` is asked to find an Accountable person for: the open
+    steps with no (active) Accountable person of the active projects where they
+    are the owner, the IT lead or a sponsor, the people reminders chase
+    (``raci.reminder_plan``). Each has ``chased`` (reminders go out for it now:
+    the reminders' own ``steps_to_chase``) and ``duties`` (why it is theirs, e.g.
+    ["IT lead"]); by project, then step (one query)."""
+    from raci.reminder_plan import steps_to_chase  # it reads this module: imported when used
+
+    if not (user.is_authenticated and user.is_active):
+        return []
+    theirs = Q(project__owner=user) | Q(project__it_lead=user)
+    theirs |= Q(project__marketing_sponsor=user) | Q(project__it_sponsor=user)
+    steps = list(
+        unowned_steps()
+        .filter(theirs, project__status=ProjectStatus.ACTIVE)
+        .exclude(status=StepStatus.DONE)
+        .annotate(chased=Exists(steps_to_chase(now=now).filter(pk=OuterRef("pk"))))
+        .select_related("project")
+        .order_by("project__name", "project_id", "number")
+    )
+    for step in steps:
+        step.duties = [label for attname, label in DUTIES if getattr(step.project, attname) == user.pk]
+    return steps
+
+
 @dataclass
 class SentDigest:
     """One reminder e-mail as the project page lists it: who, when, which steps."""
@@ -358,3 +390,243 @@ def raci_summary(steps: list[LifecycleStep]) -> RaciSummary:
         unowned=[s for s in steps if s.accountable is None],
         people_by_side=dict(sorted(Counter(people.values()).items())),
     )
+
+
+# --- The gate of step transitions: one rule for the service and the pages -------------------
+
+
+@dataclass(frozen=True)
+class GateRefusal:
+    """Why a step cannot make a transition now: the role it lacks."""
+
+    step_number: int
+    transition: str
+    role: str  # Role.ACCOUNTABLE or Role.RESPONSIBLE
+    inactive: str | None  # the name of the inactive person who holds it, if any
+    reason: str  # "Step 2, …, cannot start without an Accountable person."
+
+    @property
+    def message(self) -> str:
+        """The reason and the way out, as the service says it."""
+        active = "an active one" if self.inactive else "one"
+        return f"{self.reason} Assign {active} in the RACI matrix first."
+
+    @property
+    def verb(self) -> str:
+        return "finish" if self.transition == Transition.FINISH else "start"
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    @property
+    def role_needed(self) -> str:
+        """Whom to assign: "an Accountable person" or "a Responsible person"."""
+        return f"{'an' if self.role == Role.ACCOUNTABLE else 'a'} {self.role_label} person"
+
+    @property
+    def need(self) -> str:
+        """What is missing, e.g. "an Accountable person" or "an active Responsible person (… is inactive)"."""
+        if self.inactive:
+            return f"an active {self.role_label} person ({self.inactive} is inactive)"
+        return self.role_needed
+
+
+def gate_refusal(step: LifecycleStep, transition: str, holders: Iterable[RaciAssignment]) -> GateRefusal | None:
+    """The RACI gate: start and reopen need an Accountable person, finish also a
+    Responsible one; an inactive person's A or R does not count. ``holders`` are
+    the step's assignments (their users loaded). None when the gate lets the
+    transition through. ``raci.services.step_transition`` enforces this; pages
+    offer only the transitions that pass it (``step_actions``)."""
+    if transition not in (Transition.START, Transition.REOPEN, Transition.FINISH):
+        return None
+    working = sorted((h for h in holders if h.role in WORKING_ROLES), key=lambda h: (h.role, h.user_id))
+    verb = "finish" if transition == Transition.FINISH else "start"
+    needed = WORKING_ROLES if transition == Transition.FINISH else (Role.ACCOUNTABLE,)
+    for role in sorted(needed, key=lambda r: r != Role.ACCOUNTABLE):
+        label = Role(role).label
+        if any(h.role == role and h.user.is_active for h in working):
+            continue
+        inactive = [h.user.display_name for h in working if h.role == role]
+        if inactive:
+            reason = f"Step {step.number}, {step.name}, cannot {verb}: its {label} person, {inactive[0]}, is inactive."
+        else:
+            article = "an" if role == Role.ACCOUNTABLE else "a"
+            reason = f"Step {step.number}, {step.name}, cannot {verb} without {article} {label} person."
+        return GateRefusal(step.number, transition, role, inactive[0] if inactive else None, reason)
+    return None
+
+
+def step_actions(step: LifecycleStep) -> tuple[list[tuple[str, str]], list[GateRefusal]]:
+    """For a step read by ``steps_with_people``: the transitions that can succeed
+    now, as (transition, label), and for those its status allows but the gate
+    refuses, why (no query)."""
+    offered, refused = [], []
+    for transition in available_transitions(step):
+        refusal = gate_refusal(step, transition, step.assignment_list)
+        if refusal is None:
+            offered.append((transition, Transition.LABELS[transition]))
+        else:
+            refused.append(refusal)
+    return offered, refused
+
+
+# --- Bulk changes to a matrix, as a preview: raci.views applies one through matrix_save ---------
+
+# Steps IT leads: IT, IT jointly with Marketing, IT then Marketing (and step 3 when IT leads
+# the requirements, stored as IT). The joint vendor choice is nobody's side.
+IT_LED_SIDES = (SuggestedSide.IT, SuggestedSide.IT_WITH_MARKETING, SuggestedSide.IT_THEN_MARKETING)
+
+
+def is_it_step(step: LifecycleStep) -> bool:
+    return step.suggested_side in IT_LED_SIDES
+
+
+def accountable_side(step: LifecycleStep, project: Project) -> str:
+    """The side whose person a step's suggested Accountable is: IT for the IT-led
+    steps, the budget owner's side for the joint vendor choice, Marketing otherwise."""
+    if step.suggested_side == SuggestedSide.JOINT:
+        return project.budget_owner_side
+    if step.suggested_side == SuggestedSide.PER_PROJECT:
+        return project.requirements_side
+    return Side.IT if is_it_step(step) else Side.MARKETING
+
+
+def suggested_accountable(project: Project, side: str) -> tuple[User | None, str]:
+    """The person a step of ``side`` is suggested for, and why (their place in the
+    project): on IT's side the IT lead, else the IT sponsor; on Marketing's the
+    owner when on the Marketing side, else the marketing sponsor. The people who
+    run the project come before the sponsors, who are its escalation (as for
+    reminders: ``raci.reminder_plan``). Inactive people are never suggested."""
+    if side == Side.IT:
+        options = [(project.it_lead, "IT lead"), (project.it_sponsor, "IT sponsor")]
+    else:
+        owner = project.owner if project.owner.side == Side.MARKETING else None
+        options = [(owner, "owner"), (project.marketing_sponsor, "marketing sponsor")]
+    for person, why in options:
+        if person is not None and person.is_active:
+            return person, why
+    return None, ""
+
+
+@dataclass(frozen=True)
+class BulkChange:
+    """One cell a bulk change sets: ``person``'s role on ``step`` from ``before`` to ``after`` ("" = none)."""
+
+    step: LifecycleStep
+    person: User
+    before: str
+    after: str
+    note: str = ""
+
+    @property
+    def before_label(self) -> str:
+        return Role(self.before).label if self.before else "no role"
+
+    @property
+    def after_label(self) -> str:
+        return Role(self.after).label if self.after else "no role"
+
+    @property
+    def posted(self) -> str:
+        """The change as the preview's form posts it back: "user id:step number:role"."""
+        return f"{self.person.pk}:{self.step.number}:{self.after}"
+
+
+@dataclass(frozen=True)
+class BulkSkip:
+    step: LifecycleStep
+    reason: str
+
+
+@dataclass
+class BulkPlan:
+    """What a bulk change would do to the matrix at ``version``, and the steps it leaves alone and why."""
+
+    version: int
+    changes: list[BulkChange]
+    skipped: list[BulkSkip]
+
+    @property
+    def steps_changed(self) -> int:
+        return len({c.step.number for c in self.changes})
+
+
+def _role_of(step: LifecycleStep, person: User) -> str:
+    return next((a.role for a in step.assignment_list if a.user_id == person.pk), "")
+
+
+def _holders(step: LifecycleStep, role: str) -> list[User]:
+    return [a.user for a in step.assignment_list if a.role == role]
+
+
+def _keeps_working_roles(step: LifecycleStep, person: User, new_role: str) -> str:
+    """Why ``person`` may not take ``new_role`` on a finished step ("" when they may):
+    a done step keeps its Accountable and Responsible people."""
+    held = _role_of(step, person)
+    if step.status != StepStatus.DONE or held not in WORKING_ROLES or held == new_role:
+        return ""
+    if len(_holders(step, held)) == 1:
+        return f"The step is done and {person.display_name} is its only {Role(held).label} person."
+    return ""
+
+
+def suggested_accountable_plan(project: Project) -> BulkPlan:
+    """For every step with no (active) Accountable person: make the suggested
+    side's person (``suggested_accountable``) Accountable; an inactive person's
+    A on the step is cleared in the same save (one A per step). Reads the matrix
+    at the version it returns (three queries)."""
+    version = matrix_version(project)
+    changes, skipped = [], []
+    for step in steps_with_people(project):
+        if step.accountable is not None:
+            continue
+        side = accountable_side(step, project)
+        person, why = suggested_accountable(project, side)
+        if person is None:
+            wanted = "IT lead or IT sponsor" if side == Side.IT else "Marketing-side owner or marketing sponsor"
+            skipped.append(BulkSkip(step, f"The project has no active {wanted} to suggest: assign one in the matrix."))
+            continue
+        refusal = _keeps_working_roles(step, person, Role.ACCOUNTABLE)
+        if refusal:
+            skipped.append(BulkSkip(step, refusal))
+            continue
+        held = _role_of(step, person)
+        note = f"{Side(side).label} side: the project's {why}"
+        if held == Role.RESPONSIBLE:
+            note += "; no longer Responsible (one role per step): the step needs another Responsible person to finish"
+        changes.append(BulkChange(step, person, held, Role.ACCOUNTABLE, note))
+        if step.inactive_accountable is not None:
+            gone = step.inactive_accountable
+            changes.append(BulkChange(step, gone, Role.ACCOUNTABLE, "", "inactive: their A no longer counts"))
+    return BulkPlan(version, changes, skipped)
+
+
+def it_steps_plan(project: Project, person: User, role: str) -> BulkPlan:
+    """Give ``person`` the role ``role`` on every IT-led step (``is_it_step``),
+    keeping one Accountable person per step: a step whose A is someone else
+    (active) is skipped, an inactive person's A is cleared. Three queries."""
+    version = matrix_version(project)
+    changes, skipped = [], []
+    for step in steps_with_people(project):
+        if not is_it_step(step):
+            continue
+        held = _role_of(step, person)
+        if held == role:
+            skipped.append(BulkSkip(step, f"{person.display_name} is already {Role(role).label}."))
+            continue
+        others = [u for u in _holders(step, Role.ACCOUNTABLE) if u.pk != person.pk]
+        if role == Role.ACCOUNTABLE and any(u.is_active for u in others):
+            names = ", ".join(u.display_name for u in others)
+            skipped.append(BulkSkip(step, f"Conflict: {names} is Accountable (one per step). Change it in the matrix."))
+            continue
+        refusal = _keeps_working_roles(step, person, role)
+        if refusal:
+            skipped.append(BulkSkip(step, refusal))
+            continue
+        note = "the step will have no Accountable person" if held == Role.ACCOUNTABLE else ""
+        changes.append(BulkChange(step, person, held, role, note))
+        if role == Role.ACCOUNTABLE:
+            for gone in others:
+                changes.append(BulkChange(step, gone, Role.ACCOUNTABLE, "", "inactive: their A no longer counts"))
+    return BulkPlan(version, changes, skipped)

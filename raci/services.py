@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import User
-from projects import access
+from projects import access, figures
 from projects.models import LifecycleStep, Project, StepStatus
 from raci import selectors, transitions
 from raci.models import WORKING_ROLES, RaciAssignment, ReminderRun, ReminderRunStatus, Role
@@ -122,7 +122,8 @@ def matrix_save(
         if cell_errors or general:
             raise MatrixError(dict(cell_errors), sorted(set(general)))
 
-        result = _apply(actor, steps, rows, existing, final)
+        with figures.deferred():  # portfolio figures: one refresh for every cell saved (projects.figures)
+            result = _apply(actor, steps, rows, existing, final)
         if result.accountable_removed_in_progress:
             removed = list(result.accountable_removed_in_progress)
             transaction.on_commit(lambda: _accountable_removed(project, removed))
@@ -281,33 +282,22 @@ def step_transition(*, actor: User, step: LifecycleStep, transition: str, reason
         return step
 
 
+class GateRefused(ValidationError):
+    """Refused by the RACI gate (``raci.selectors.gate_refusal``): ``refusal`` says which role is missing."""
+
+    def __init__(self, refusal: selectors.GateRefusal):
+        self.refusal = refusal
+        super().__init__(refusal.message)
+
+
 def _check_gate(step: LifecycleStep, transition: str) -> None:
     """Start and reopen need an Accountable person, finish also a Responsible
-    one; an inactive person's A or R does not count."""
-    T = transitions.Transition
-    if transition not in (T.START, T.REOPEN, T.FINISH):
-        return
-    holders = list(
-        RaciAssignment.objects.filter(step=step, role__in=WORKING_ROLES)
-        .select_related("user")
-        .order_by("role", "user_id")
-    )
-    verb = "finish" if transition == T.FINISH else "start"
-    needed = WORKING_ROLES if transition == T.FINISH else (Role.ACCOUNTABLE,)
-    for role in sorted(needed, key=lambda r: r != Role.ACCOUNTABLE):
-        label = Role(role).label
-        if any(h.role == role and h.user.is_active for h in holders):
-            continue
-        inactive = [h.user.display_name for h in holders if h.role == role]
-        if inactive:
-            raise ValidationError(
-                f"Step {step.number}, {step.name}, cannot {verb}: its {label} person, {inactive[0]}, "
-                f"is inactive. Assign an active one in the RACI matrix first."
-            )
-        raise ValidationError(
-            f"Step {step.number}, {step.name}, cannot {verb} without {'an' if role == Role.ACCOUNTABLE else 'a'} "
-            f"{label} person. Assign one in the RACI matrix first."
-        )
+    one; an inactive person's A or R does not count (``selectors.gate_refusal``,
+    the rule pages use to offer only what can succeed)."""
+    holders = RaciAssignment.objects.filter(step=step, role__in=WORKING_ROLES).select_related("user")
+    refusal = selectors.gate_refusal(step, transition, list(holders))
+    if refusal is not None:
+        raise GateRefused(refusal)
 
 
 def _move(step: LifecycleStep, transition: str, reason: str) -> None:

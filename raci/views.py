@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
+from governance.models import User
 from projects.access import (
     Action,
     can_manage,
@@ -15,9 +17,13 @@ from projects.access import (
     get_step_or_404,
     pickable_people,
 )
+from projects.lifecycle import STEP_COUNT
+from projects.models import StepStatus
+from projects.placed_messages import at, place_messages
+from raci import selectors
 from raci.models import Role
 from raci.selectors import Matrix, matrix_for, matrix_version
-from raci.services import MatrixError, StaleMatrix, matrix_save, step_transition
+from raci.services import GateRefused, MatrixError, StaleMatrix, matrix_save, step_transition
 from raci.transitions import Transition
 
 ROLE_CHOICES = [("", "—"), *list(Role.choices)]
@@ -105,8 +111,52 @@ def _addable_people(matrix: Matrix):
     return pickable_people().exclude(pk__in=[p.pk for p in matrix.people])
 
 
+def matrix_at_step(project, number: int) -> str:
+    """The matrix with step ``number`` in focus: who is Accountable for it, in one choice."""
+    return reverse("raci:matrix", kwargs={"slug": project.slug}) + f"?step={number}#step-{number}"
+
+
+def _focus_step(request, matrix: Matrix) -> int | None:
+    value = request.GET.get("step", "")
+    number = int(value) if value.isascii() and value.isdigit() and len(value) <= 2 else 0
+    return number if 1 <= number <= len(matrix.steps) else None
+
+
+def _focus(project, matrix: Matrix, number: int | None, placed) -> dict | None:
+    """The focused step's panel: its Accountable person now and who may become it,
+    the suggested person first (``selectors.suggested_accountable``)."""
+    if number is None:
+        return None
+    step = matrix.steps[number - 1]
+    holder_id = next((p.pk for p in matrix.people if matrix.role(p.pk, step.pk) == Role.ACCOUNTABLE), None)
+    side = selectors.accountable_side(step, project)
+    suggested, why = selectors.suggested_accountable(project, side)
+    people = [p for p in matrix.people if p.is_active]
+    people.sort(key=lambda p: suggested is None or p.pk != suggested.pk)
+    choices = [
+        {
+            "person": p,
+            "role_label": Role(matrix.role(p.pk, step.pk)).label if matrix.role(p.pk, step.pk) else "",
+            "suggested": suggested is not None and p.pk == suggested.pk,
+        }
+        for p in people
+    ]
+    return {
+        "step": step,
+        "holder": next((p for p in matrix.people if p.pk == holder_id), None),
+        "choices": choices,
+        "why": why,
+        "others": pickable_people().exclude(pk__in=[p.pk for p in people]),
+        "messages": placed.at(f"step-{number}"),
+    }
+
+
 def _render_matrix(request, project, matrix, rows, *, version, status=200, general_errors=(), changes=()):
+    focus_number = _focus_step(request, matrix)
+    placed = place_messages(request, [f"step-{focus_number}"] if focus_number else [])
     context = {
+        **placed.context(),
+        "focus": _focus(project, matrix, focus_number, placed),
         "project": project,
         "matrix": matrix,
         "rows": rows,
@@ -231,18 +281,189 @@ def matrix_row(request, slug):
 
 @require_POST
 def step_transition_view(request, slug, number, transition):
+    """Start, finish, block or reopen a step; the message, and for a refusal the
+    way to fix it, shows in the step's card on the project page."""
     project = get_project_or_404(request.user, slug, Action.VIEW)
     step = get_step_or_404(project, number)
     if transition not in Transition.ALL:
         return HttpResponseBadRequest("Unknown step action.")
     if not can_transition_step(request.user, step):
         raise PermissionDenied("You can see this step but not change its status.")
+    anchor = at(f"step-{step.number}")
     try:
         step = step_transition(
             actor=request.user, step=step, transition=transition, reason=request.POST.get("reason", "")
         )
+    except GateRefused as error:
+        messages.error(request, _gate_refusal_message(request.user, project, error.refusal), extra_tags=anchor)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, " ".join(error.messages), extra_tags=anchor)
     else:
-        messages.success(request, f"Step {step.number}, {step.name}: {step.get_status_display().lower()}.")
+        messages.success(request, _transition_message(project, step), extra_tags=anchor)
     return redirect(reverse("project_detail", kwargs={"slug": project.slug}) + f"#step-{step.number}")
+
+
+def _gate_refusal_message(user: User, project, refusal: selectors.GateRefusal) -> str:
+    """The gate's refusal with the way to fix it: the matrix at that step for those
+    who may change it, else whom to ask."""
+    if can_manage(user, project):
+        return format_html(
+            '{} <a href="{}" class="alert-link">Assign {} for step {}</a>',
+            refusal.reason,
+            matrix_at_step(project, refusal.step_number),
+            refusal.role_needed,
+            refusal.step_number,
+        )
+    managers = ", ".join(p.display_name for p in project.key_people if p.is_active)
+    return f"{refusal.reason} Ask the project's owner, IT lead or a sponsor ({managers}) to assign {refusal.need}."
+
+
+def _transition_message(project, step) -> str:
+    """What happened, and what comes next once a step is done."""
+    done = f"Step {step.number}, {step.name}: {step.get_status_display().lower()}."
+    if step.status != StepStatus.DONE or step.number == STEP_COUNT:
+        return done
+    following = project.steps.filter(number=step.number + 1).first()
+    return f"{done} Next: step {following.number}, {following.name}." if following else done
+
+
+@require_POST
+def assign_accountable(request, slug, number):
+    """The matrix's focused step: make the chosen person its Accountable person
+    (whoever held A there gives it up), through ``matrix_save`` at the version
+    the page was opened at."""
+    project = get_project_or_404(request.user, slug, Action.MANAGE)
+    step = get_step_or_404(project, number)
+    back = redirect(matrix_at_step(project, step.number))
+    anchor = at(f"step-{step.number}")
+    chosen = request.POST.get("other") if request.POST.get("person") == "other" else request.POST.get("person")
+    ids = _int_list([chosen or ""])
+    expected = _version(request.POST.get("version"))
+    person = pickable_people().filter(pk=ids[0]).first() if ids else None
+    if person is None or expected is False:
+        messages.error(
+            request, f"Nothing was saved: choose who is Accountable for step {step.number}.", extra_tags=anchor
+        )
+        return back
+    rows = {person.pk: {step.pk: Role.ACCOUNTABLE}}
+    for holder_id in (
+        step.assignments.filter(role=Role.ACCOUNTABLE).exclude(user=person).values_list("user_id", flat=True)
+    ):
+        rows[holder_id] = {step.pk: ""}
+    try:
+        result = matrix_save(actor=request.user, project=project, rows=rows, expected_version=expected)
+    except StaleMatrix as error:
+        changed = "; ".join(error.changes)
+        messages.error(
+            request,
+            f"Nothing was saved: someone changed this matrix after you opened it ({changed}). "
+            "Below is the matrix as it is now: choose again.",
+            extra_tags=anchor,
+        )
+    except MatrixError as error:
+        messages.error(request, "Nothing was saved: " + " ".join(error.messages), extra_tags=anchor)
+    else:
+        text = f"{person.display_name} is now Accountable for step {step.number}, {step.name}."
+        if not result.total:
+            text = f"{person.display_name} was already Accountable for step {step.number}, {step.name}."
+        project_step = reverse("project_detail", kwargs={"slug": project.slug}) + f"#step-{step.number}"
+        messages.success(
+            request, format_html('{} <a href="{}" class="alert-link">Back to the step</a>', text, project_step),
+            extra_tags=anchor,
+        )  # fmt: skip
+    return back
+
+
+# --- Bulk changes: a preview (GET), then the previewed cells saved through matrix_save (POST) ---
+
+
+def _parse_changes(values: list[str], steps: dict) -> dict[int, dict[int, str]] | None:
+    """The previewed cells a bulk form posts ("user id:step number:role"), as
+    ``matrix_save`` rows; None when any is not understood."""
+    rows: dict[int, dict[int, str]] = {}
+    for value in values:
+        parts = value.split(":")
+        if len(parts) != 3:
+            return None
+        user_ids = _int_list([parts[0]])
+        number = int(parts[1]) if parts[1].isascii() and parts[1].isdigit() and len(parts[1]) <= 2 else 0
+        if user_ids is None or number not in steps or (parts[2] and parts[2] not in Role.values):
+            return None
+        rows.setdefault(user_ids[0], {})[steps[number].pk] = parts[2]
+    return rows
+
+
+def _bulk_apply(request, project, replan, context: dict):
+    """Save exactly the cells the preview showed, at the version it was read at:
+    a matrix changed since is refused and the preview shown again, as it is now."""
+    steps = {s.number: s for s in project.steps.all()}
+    rows = _parse_changes(request.POST.getlist("change"), steps)
+    if rows is None:
+        return HttpResponseBadRequest("The preview was not understood; open it again.")
+    if not rows:
+        messages.info(request, "Nothing was applied: the preview had no change.")
+        return redirect("raci:matrix", slug=project.slug)
+    expected = _version(request.POST.get("version"))
+    if expected is None or expected is False:
+        return HttpResponseBadRequest("The preview was not understood; open it again.")
+    try:
+        result = matrix_save(actor=request.user, project=project, rows=rows, expected_version=expected)
+    except StaleMatrix as error:
+        context |= {"changed_meanwhile": error.changes}
+        return _render_bulk(request, project, replan(), context, status=409)
+    except MatrixError as error:
+        context |= {"errors": error.messages}
+        return _render_bulk(request, project, replan(), context)
+    count = len({step_id for cells in rows.values() for step_id in cells})
+    messages.success(
+        request,
+        f"Applied to {count} step{'s' if count != 1 else ''}: {result.added} added, "
+        f"{result.changed} changed, {result.removed} removed.",
+    )
+    return redirect("raci:matrix", slug=project.slug)
+
+
+def _render_bulk(request, project, plan, context: dict, status: int = 200):
+    context = {"project": project, "plan": plan, **context}
+    return render(request, "raci/bulk.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def bulk_accountable(request, slug):
+    """Make the suggested side's person Accountable for every step without one."""
+    project = get_project_or_404(request.user, slug, Action.MANAGE)
+    context = {"kind": "accountable"}
+    if request.method == "POST":
+        return _bulk_apply(request, project, lambda: selectors.suggested_accountable_plan(project), context)
+    return _render_bulk(request, project, selectors.suggested_accountable_plan(project), context)
+
+
+def _person_and_role(data) -> tuple[User | None, str]:
+    ids = _int_list([data.get("person", "")]) if data.get("person") else None
+    person = pickable_people().filter(pk=ids[0]).first() if ids else None
+    role = data.get("role", "")
+    return person, role if role in Role.values else ""
+
+
+@require_http_methods(["GET", "POST"])
+def bulk_it_steps(request, slug):
+    """Give one person one role on every IT-led step: choose them (GET), preview, apply."""
+    project = get_project_or_404(request.user, slug, Action.MANAGE)
+    data = request.POST if request.method == "POST" else request.GET
+    person, role = _person_and_role(data)
+    context = {
+        "kind": "it_steps",
+        "people": pickable_people(),
+        "roles": Role.choices,
+        "person": person,
+        "role": role,
+        "it_steps": [s for s in project.steps.order_by("number") if selectors.is_it_step(s)],
+    }
+    plan = None
+    if person is not None and role:
+        plan = selectors.it_steps_plan(project, person, role)
+    if request.method == "POST":  # the plan was read before the save: as the matrix is, if it is refused
+        return _bulk_apply(request, project, lambda: plan, context)
+    if data and plan is None:
+        context["errors"] = ["Choose a person and a role to preview."]
+    return _render_bulk(request, project, plan, context)

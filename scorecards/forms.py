@@ -117,7 +117,7 @@ class RatingForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 initial=score,
                 error_messages={"invalid_choice": SCORE_ERROR},
                 help_text=criterion.description,
@@ -180,8 +180,19 @@ class DecisionForm(forms.Form):
         help_text="Needed when you choose a candidate the ranking does not put first.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(
+        self, *args, ranked_first: bool | None = None, reason_label: str = "", reason_help: str = "", **kwargs
+    ):
+        """``ranked_first``: whether the candidate is ranked first, as far as the
+        decider may see (None: the blind rule hides it, so the question stays,
+        worded for either case). A candidate ranked first needs no reason."""
         super().__init__(*args, **kwargs)
+        if ranked_first:
+            del self.fields["against_ranking_reason"]
+        else:
+            field = self.fields["against_ranking_reason"]
+            field.label = reason_label or field.label
+            field.help_text = reason_help or field.help_text
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Choose this vendor"))
 

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.access import Action, can_decide_vendor, can_manage, get_project_or_404, is_member, member_ids
 from projects.forms import add_service_errors
+from projects.models import StepStatus
+from projects.placed_messages import at
 from scorecards import exports, services
 from scorecards.forms import (
     EDIT_FIELDS,
@@ -30,6 +32,7 @@ from scorecards.selectors import (
     scorecard_results,
     withdrawn_decisions,
 )
+from scorecards.services import VENDOR_STEP
 
 
 def _load(request, slug, action=Action.VIEW):
@@ -71,6 +74,7 @@ def scorecard(request, slug):
         "withdraw_form": WithdrawForm(),
         "chart": chart,
         "any_hidden": any(not r.visible for r in results.candidates),
+        "vendor_step": project.steps.filter(key=VENDOR_STEP).first() if decision else None,
     }
     return render(request, "scorecards/scorecard.html", context)
 
@@ -229,18 +233,56 @@ def decide(request, slug, candidate_id):
     results = scorecard_results(sc, viewer=request.user)
     mine = next(r for r in results.candidates if r.candidate.pk == candidate.pk)
     leaders_visible = all(r.visible for r in results.leaders)
-    form = DecisionForm(request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = DecisionForm(data, **_reason_question(candidate, mine, results, leaders_visible))
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_record(actor=request.user, scorecard=sc, candidate=candidate, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"“{candidate.name}” chosen. The decision and its evidence are recorded.")
-            return redirect("scorecards:scorecard", slug=project.slug)
+            step = project.steps.get(key=VENDOR_STEP)
+            messages.success(request, _decided_message(project, step, candidate), extra_tags=at(f"step-{step.number}"))
+            return redirect(project.get_absolute_url() + f"#step-{step.number}")
     context = {"project": project, "candidate": candidate, "form": form, "result": mine, "results": results,
                "leaders_visible": leaders_visible}  # fmt: skip
     return render(request, "scorecards/decide.html", context)
+
+
+def _reason_question(candidate, mine, results, leaders_visible: bool) -> dict:
+    """How the decision form asks why not the candidate ranked first: not at all
+    when it is first; naming the leaders when the decider may see them; worded
+    for either case when the blind rule hides the ranking from them."""
+    if not mine.visible:
+        return {
+            "ranked_first": None,
+            "reason_label": f"If {candidate.name} is not ranked first: why choose it",
+            "reason_help": "You see the ranking once you rate it yourself. A candidate not ranked first needs a reason.",
+        }
+    if mine.rank == 1:
+        return {"ranked_first": True}
+    if results.leaders and leaders_visible:
+        names = " or ".join(r.candidate.name for r in results.leaders)
+        return {
+            "ranked_first": False,
+            "reason_label": f"Why not {names} (required)",
+            "reason_help": f"The ranking puts {names} first; your reason is part of the record.",
+        }
+    return {
+        "ranked_first": False,
+        "reason_label": "Why choose it before the ratings rank it (required)",
+        "reason_help": f"No submitted rating ranks {candidate.name} first yet; your reason is part of the record.",
+    }
+
+
+def _decided_message(project, step, candidate) -> str:
+    """The decision, and what comes next: the vendor step is still to be finished."""
+    following = project.steps.filter(number=step.number + 1).first()
+    text = f"“{candidate.name}” chosen. The decision and its evidence are recorded as step {step.number}'s outcome."
+    if step.status != StepStatus.DONE:
+        then = f", then step {following.number}, {following.name}, can start." if following else "."
+        text += f" Next: finish step {step.number}, {step.name}, here (it is {step.get_status_display().lower()}){then}"
+    return text
 
 
 @require_POST

@@ -194,6 +194,49 @@ TABLE = [
         target="org_round",
         label="organization round",
     ),
+    # --- inventory: the stack (everyone reads; administrators, executives, IT and Marketing Ops change) ---
+    Row("inventory:tool_list", "get", signed_in(200)),
+    Row("inventory:import_template", "get", signed_in(200)),
+    Row("inventory:tool_new", "get", signed_in(200, member=403)),
+    Row("inventory:tool_new", "post", signed_in(200, member=403)),  # empty form: re-shown with errors
+    Row("inventory:tool_import", "get", signed_in(200, member=403)),
+    Row("inventory:tool_import", "post", signed_in(200, member=403)),  # no file: re-shown with errors
+    Row("inventory:tool_detail", "get", signed_in(200), target="tool"),
+    Row("inventory:tool_edit", "get", signed_in(200, member=403), target="tool"),
+    Row("inventory:tool_edit", "post", signed_in(200, member=403), target="tool"),  # empty form: errors shown
+    Row("inventory:tool_retire", "get", signed_in(200, member=403), target="tool"),
+    Row("inventory:tool_retire", "post", signed_in(302, member=403), target="tool"),
+    # --- raci: the organization's responsibility framework ---
+    Row("raci:framework", "get", signed_in(200)),  # Who owns what: for everyone signed in
+    Row("raci:framework_edit", "get", signed_in(403, executive=200, admin_user=200)),
+    Row("raci:framework_edit", "post", signed_in(403, executive=200, admin_user=200)),  # empty: errors shown
+    Row("raci:framework_apply", "get", managers(200), target="project"),  # the preview
+    Row("raci:framework_apply", "post", managers(302), target="project"),  # no framework yet: nothing to add
+    # --- intake: a request by the owner, just submitted. Seen by its requester, IT (outsider, it_lead,
+    # executive) and administrators; the member (Marketing) neither asked nor reviews: 404 ---
+    Row("intake:list", "get", signed_in(200)),
+    Row("intake:new", "get", signed_in(200)),
+    Row("intake:new", "post", signed_in(200)),  # empty form: re-shown with errors
+    Row("intake:overlaps", "get", signed_in(200)),
+    Row("intake:detail", "get", signed_in(200, member=404), target="intake_request"),
+    Row("intake:edit", "get", signed_in(403, owner=200, member=404), target="intake_request"),
+    Row("intake:edit", "post", signed_in(403, owner=200, member=404), target="intake_request"),  # errors shown
+    # the IT review: IT and administrators, never the requester
+    Row("intake:review", "get", signed_in(200, owner=403, member=404), target="intake_review"),
+    Row("intake:review", "post", signed_in(200, owner=403, member=404), target="intake_review"),  # errors shown
+    # approving: executives, the steering group and administrators
+    Row("intake:approve", "get", signed_in(403, executive=200, admin_user=200, member=404), target="intake_request"),
+    Row("intake:approve", "post", signed_in(403, executive=200, admin_user=200, member=404), target="intake_request"),
+    Row("intake:transition", "post", signed_in(302, member=404), target="intake_request"),  # no move: told why
+    Row("intake:waive", "post", signed_in(403, executive=302, admin_user=302, member=404), target="intake_request"),
+    # --- flows: plan all steps, the matrix at one step, bulk RACI (previews, then matrix_save) ---
+    Row("projects:plan", "get", managers(200), target="project"),
+    Row("projects:plan", "post", managers(302), target="project"),  # no date changed: back to the project
+    Row("raci:assign_accountable", "post", managers(302), target="step"),  # nobody chosen: told so at the step
+    Row("raci:bulk_accountable", "get", managers(200), target="project"),  # the preview
+    Row("raci:bulk_accountable", "post", managers(302), target="project"),  # no change posted: back to the matrix
+    Row("raci:bulk_it_steps", "get", managers(200), target="project"),  # choose a person and a role
+    Row("raci:bulk_it_steps", "post", managers(302), target="project"),  # no change posted: back to the matrix
 ]
 
 
@@ -234,6 +277,8 @@ class World:
             return {**slug, **PROJECT_TARGETS[target]}
         if target == "candidate":
             return {**slug, "candidate_id": self.candidate.pk}
+        if target == "intake_review":
+            return {"pk": self.intake_request.pk, "kind": "integration_overlap"}
         return {"pk": getattr(self, target).pk}  # one of ROUND_TARGETS
 
     def url(self, row: Row) -> str:
@@ -241,6 +286,18 @@ class World:
 
     def params(self, row: Row) -> dict:
         return {key: self.persona(value).pk for key, value in row.params.items()}
+
+    @cached_property
+    def tool(self):  # a tool of the stack (inventory rows)
+        from inventory.tests.factories import make_tool
+
+        return make_tool()
+
+    @cached_property
+    def intake_request(self):  # a request by the owner, just submitted (intake rows)
+        from intake.tests.factories import submitted
+
+        return submitted(self.persona("owner"))
 
     @cached_property
     def candidate(self):

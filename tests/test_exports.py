@@ -105,3 +105,21 @@ def test_the_scorecard_download_is_finished_too(client, executive, project):
     sheet = sheet_of(client.get(url))
     assert sheet["A1"].value.startswith("Comparison, as of ")
     assert sheet["A2"].font.bold and sheet.freeze_panes == "B3"
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1+cmd", "'+1+cmd"),
+        ("-2-3", "'-2-3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("+2.00", "+2.00"),
+        ("-0.67", "-0.67"),
+        ("42", "42"),
+        (3, 3),
+        ("Plain", "Plain"),
+    ],
+)
+def test_a_formula_is_written_as_text_and_a_signed_number_as_it_is(cell, written):
+    assert tabular.safe_cell(cell) == written

@@ -211,6 +211,17 @@ def _alignment(name):
     return f"alignment.services.{name}"
 
 
+def _intake(name):
+    return f"intake.services.{name}"
+
+
+def _intake_seen(outcome: str, **overrides: str) -> dict[str, str]:
+    """An intake request by the owner: ``outcome`` for those who see it (the owner, IT, administrators),
+    404 for the Marketing people who neither asked nor review, and the inactive."""
+    unseen = dict.fromkeys(("informed", "vendor_accountable", "marketing_sponsor", "inactive"), NOT_FOUND)
+    return everyone(outcome, **{**unseen, **overrides})
+
+
 def _fn(path: str):
     module, name = path.rsplit(".", 1)
     return getattr(importlib.import_module(module), name)
@@ -397,6 +408,150 @@ TABLE = [
             actor=actor, round_=w.rounds["organization"], answers=_answers(w.rounds["organization"])
         ),
     ),
+    # --- raci: the organization's responsibility framework ---
+    Row(
+        "raci.framework_services.framework_save",
+        "save the default framework",
+        EXECUTIVES,
+        lambda w, actor, _: _fn("raci.framework_services.framework_save")(
+            actor=actor,
+            entries=_fn("raci.framework_demo.default_entries")(),
+            people={"marketing_ops": w.bystander},
+            expected_version=None,
+        ),
+    ),
+    Row(
+        "raci.framework_services.framework_apply",
+        "fill the matrix from the framework",
+        MANAGE,
+        lambda w, actor, _: _fn("raci.framework_services.framework_apply")(actor=actor, project=w.project),
+        lambda w: _fn("raci.framework_services.framework_save")(
+            actor=w.people["admin_user"],
+            entries=_fn("raci.framework_demo.default_entries")(),
+            people={},
+            expected_version=None,
+        ),
+    ),
+    # --- inventory: the stack (administrators, executives, IT and Marketing Ops; no project involved) ---
+    Row(
+        "inventory.services.tool_create",
+        "add a tool",
+        everyone(OK, informed=FORBIDDEN, vendor_accountable=FORBIDDEN, marketing_sponsor=FORBIDDEN, inactive=FORBIDDEN),
+        lambda w, actor, category: _fn("inventory.services.tool_create")(
+            actor=actor, name="Marketo Engage", vendor="Adobe", category=category
+        ),
+        lambda w: _fn("inventory.tests.factories.category")(),
+    ),
+    Row(
+        "inventory.services.tool_update",
+        "change a tool's cost",
+        everyone(OK, informed=FORBIDDEN, vendor_accountable=FORBIDDEN, marketing_sponsor=FORBIDDEN, inactive=FORBIDDEN),
+        lambda w, actor, tool: _fn("inventory.services.tool_update")(actor=actor, tool=tool, yearly_cost=1),
+        lambda w: _fn("inventory.tests.factories.make_tool")(),
+    ),
+    Row(
+        "inventory.services.tool_retire",
+        "retire a tool",
+        everyone(OK, informed=FORBIDDEN, vendor_accountable=FORBIDDEN, marketing_sponsor=FORBIDDEN, inactive=FORBIDDEN),
+        lambda w, actor, tool: _fn("inventory.services.tool_retire")(actor=actor, tool=tool),
+        lambda w: _fn("inventory.tests.factories.make_tool")(),
+    ),
+    Row(
+        "inventory.services.tools_import",
+        "import one valid row",
+        everyone(OK, informed=FORBIDDEN, vendor_accountable=FORBIDDEN, marketing_sponsor=FORBIDDEN, inactive=FORBIDDEN),
+        lambda w, actor, _: _fn("inventory.services.tools_import")(
+            actor=actor, rows=[{"name": "Segment", "vendor": "Twilio", "category": "CRM"}], dry_run=False
+        ),
+        lambda w: _fn("inventory.tests.factories.category")(),
+    ),
+    # --- intake: requests by the owner (Marketing Ops); IT reviews, executives and administrators decide ---
+    # Seen by the requester, IT (outsider, responsible, it_lead, executive) and administrators; 404 to the rest.
+    Row(
+        _intake("request_submit"),
+        "submit a request",
+        everyone(OK, inactive=FORBIDDEN),
+        lambda w, actor, category: _fn(_intake("request_submit"))(
+            actor=actor, title="CDP", problem="x", desired_outcome="y", budget_side="marketing", category=category
+        ),
+        lambda w: _fn("intake.tests.factories.category")(),
+    ),
+    Row(
+        _intake("request_update"),
+        "the requester edits",
+        _intake_seen(FORBIDDEN, owner=OK),
+        lambda w, actor, request: _fn(_intake("request_update"))(actor=actor, request=request, title="Renamed"),
+        lambda w: _fn("intake.tests.factories.submitted")(w.people["owner"]),
+    ),
+    Row(
+        _intake("request_transition"),
+        "ask for information",
+        _intake_seen(OK, owner=FORBIDDEN),
+        lambda w, actor, request: _fn(_intake("request_transition"))(
+            actor=actor, request=request, to_state="needs_information", reason="Which systems?"
+        ),
+        lambda w: _fn("intake.tests.factories.submitted")(w.people["owner"]),
+    ),
+    Row(
+        _intake("request_transition"),
+        "withdraw",
+        _intake_seen(FORBIDDEN, owner=OK),
+        lambda w, actor, request: _fn(_intake("request_transition"))(
+            actor=actor, request=request, to_state="withdrawn"
+        ),
+        lambda w: _fn("intake.tests.factories.submitted")(w.people["owner"]),
+    ),
+    Row(
+        _intake("request_reject"),
+        "reject a request in review",
+        _intake_seen(FORBIDDEN, executive=OK, admin_user=OK),
+        lambda w, actor, request: _fn(_intake("request_reject"))(actor=actor, request=request, reason="No."),
+        lambda w: _fn("intake.tests.factories.reviewed")(w.people["owner"], w.people["it_lead"]),
+    ),
+    Row(
+        _intake("review_record"),
+        "record the integration review",
+        _intake_seen(OK, owner=FORBIDDEN),
+        lambda w, actor, request: _fn(_intake("review_record"))(
+            actor=actor,
+            request=request,
+            kind="integration_overlap",
+            answers={c.key: ("passed", "") for c in _fn("intake.selectors.checks_for")("integration_overlap")},
+            outcome="approve",
+        ),
+        lambda w: _fn("intake.tests.factories.submitted")(w.people["owner"]),
+    ),
+    Row(
+        _intake("review_waive"),
+        "waive the integration review",
+        _intake_seen(FORBIDDEN, executive=OK, admin_user=OK),
+        lambda w, actor, request: _fn(_intake("review_waive"))(actor=actor, request=request, reason="A trial."),
+        lambda w: _fn("intake.tests.factories.submitted")(w.people["owner"]),
+    ),
+    Row(
+        _intake("request_approve"),
+        "approve: the project with its matrix",
+        _intake_seen(FORBIDDEN, executive=OK, admin_user=OK),
+        lambda w, actor, request: _fn(_intake("request_approve"))(
+            actor=actor,
+            request=request,
+            decision_note="Go.",
+            owner=w.people["owner"],
+            marketing_sponsor=w.people["marketing_sponsor"],
+            it_sponsor=w.people["responsible"],
+            it_lead=w.people["it_lead"],
+        ),
+        lambda w: _fn("intake.tests.factories.reviewed")(w.people["owner"], w.people["it_lead"]),
+    ),
+    # --- flows: plan all steps at once ---
+    Row(
+        _projects("steps_plan"),
+        "due dates of steps 1 and 2",
+        MANAGE,
+        lambda w, actor, _: _fn(_projects("steps_plan"))(
+            actor=actor, project=w.project, plans={1: timezone.localdate(), 2: timezone.localdate()}
+        ),
+    ),
 ]
 
 
@@ -445,8 +600,12 @@ def _local_app_configs():
 
 
 def _services_modules():
-    """Every ``services`` module (or package, with its submodules) of the project's apps."""
+    """Every ``services`` module (or package, with its submodules) of the project's apps,
+    and every module named ``<something>_services`` beside it (``raci.framework_services``)."""
     for config in _local_app_configs():
+        for info in pkgutil.iter_modules([config.path]):
+            if info.name.endswith("_services"):
+                yield importlib.import_module(f"{config.name}.{info.name}")
         name = f"{config.name}.services"
         try:
             module = importlib.import_module(name)

@@ -117,7 +117,7 @@ def test_csv_export_has_the_same_figures(client, executive, example):
     client.force_login(executive)
     response = client.get(reverse("alignment:export", args=[example.pk]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1] == ["Communication lines and liaisons", "4.00", "4", "2.00", "3", "3.14", "7", "+2.00"]
     assert rows[4] == ["Joint technology selection", "2.00", "4", "2.67", "3", "2.29", "7", "-0.67"]
     assert rows[-1] == ["All dimensions", "2.91", "4", "2.96", "3", "2.93", "7", "-0.05"]
@@ -135,7 +135,7 @@ def test_two_it_respondents_hide_it_and_the_overall_figure_everywhere(client, ex
     assert "gap-summary" not in page and "Comments" not in page and "weak-" not in page
     chart = re.search(r'id="alignment-data"[^>]*>(.*?)</script>', page, re.S).group(1)
     assert '"it": [null, null, null, null, null, null, null, null]' in chart
-    rows = list(csv.reader(io.StringIO(client.get(reverse("alignment:export", args=[round_.pk])).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("alignment:export", args=[round_.pk])).content.decode("utf-8-sig"))))
     assert rows[1] == [
         "Communication lines and liaisons",
         "4.00",
@@ -434,3 +434,9 @@ def test_deleting_a_round_takes_its_summary_with_it(executive):
     round_close(actor=executive, round_=round_)
     AlignmentRound.objects.filter(pk=round_.pk).delete()
     assert not RoundSummary.objects.exists()
+
+
+def test_csv_export_opens_in_excel_with_its_characters(client, executive, example):
+    client.force_login(executive)
+    response = client.get(reverse("alignment:export", args=[example.pk]))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark

@@ -3,9 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from alignment.defaults import ensure_default_questionnaire
+from alignment.services import round_open
 from alignment.tests.factories import answered_round
 from conftest import ProjectFactory, UserFactory, assign
 from governance.models import Department
@@ -87,8 +91,11 @@ def test_owned_projects_with_unowned_steps(client, owner, project, it_lead):
         assign(step, owner, Role.ACCOUNTABLE)
     ProjectFactory.create(owner=it_lead, name="Not mine")
     response = my_work(client, owner)
-    assert [(p.name, p.unowned_count) for p in response.context["needing_owner"]] == [(project.name, 10)]
-    assert reverse("raci:matrix", args=[project.slug]) in response.content.decode()
+    duties = response.context["unowned_duties"]
+    assert {step.project.name for step in duties} == {project.name} and len(duties) == 10
+    page = response.content.decode()
+    assert f"{reverse('raci:matrix', args=[project.slug])}?step=3#step-3" in page
+    assert "you are its owner · 10 steps without an owner" in page
 
 
 def test_nothing_waiting_says_so(client, outsider):
@@ -96,12 +103,44 @@ def test_nothing_waiting_says_so(client, outsider):
     assert "Nothing waits for you right now" in page
 
 
-@pytest.mark.parametrize("projects", [3, 30])
-def test_my_work_queries_do_not_grow(client, owner, projects, django_assert_num_queries):
-    for i in range(projects):
+def test_every_list_names_its_projects_as_links(client, project, it_lead):
+    assign(project.steps.get(number=6), it_lead, Role.RESPONSIBLE)
+    page = my_work(client, it_lead).content.decode()
+    assert f'<a href="{project.get_absolute_url()}">{project.name}</a>' in page
+
+
+def _fill(owner, rows: int) -> None:
+    """``rows`` of each list: projects (a step Accountable, nine unowned), candidates to rate, rounds to answer."""
+    ensure_default_criteria()
+    ensure_default_questionnaire()
+    opener = UserFactory(department=Department.IT, is_executive=True)
+    it_person = UserFactory(department=Department.IT)
+    rated = ProjectFactory.create(owner=owner, name="Rated")
+    scorecard = scorecards.scorecard_for(rated)
+    for i in range(rows):
         made = ProjectFactory.create(owner=owner, name=f"P{i}")
         assign(made.steps.get(number=1), owner, Role.ACCOUNTABLE)
+        candidate = scorecards.candidate_save(actor=owner, scorecard=scorecard, name=f"Vendor {i}")
+        scorecards.invitations_send(actor=owner, candidate=candidate, users=[owner])
+        round_open(
+            actor=opener,
+            title=f"Round {i}",
+            closes_on=timezone.localdate() + timedelta(days=7),
+            invitees=[owner, it_person],
+        )
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_my_work_queries_do_not_grow(client, owner, rows, django_assert_num_queries):
     client.force_login(owner)
-    with django_assert_num_queries(7):  # session, user, and one per list and count
+    with CaptureQueriesContext(connection) as empty:
+        client.get(reverse("my_work"))
+    _fill(owner, rows)
+    # session, user, one per list (steps, unowned steps, ratings, rounds) and the count (7 of
+    # its own), plus what the sections other apps register read: as many as for an empty page
+    with django_assert_num_queries(len(empty)):
         response = client.get(reverse("my_work"))
-    assert len(response.context["my_steps"]) == projects and len(response.context["needing_owner"]) == projects
+    assert len(response.context["my_steps"]) == rows
+    assert len(response.context["unowned_duties"]) == rows * 9 + 10
+    assert len(response.context["ratings_waiting"]) == rows
+    assert len(response.context["alignment_waiting"]) == rows

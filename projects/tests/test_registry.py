@@ -35,7 +35,10 @@ def test_the_installed_apps_register_the_project_page_parts():
         "alignment/_project_tab.html",
     ]
     assert registry.sidebars() == [
+        "intake/_project_sidebar.html",
         "raci/_project_summary.html",
+        "overview/_going_alone_card.html",
+        "raci/_framework_sidebar.html",
         "scorecards/_project_sidebar.html",
         "alignment/_project_sidebar.html",
         "raci/_project_sidebar.html",

@@ -166,3 +166,50 @@ def test_losing_the_accountable_of_a_step_in_progress_calls_hooks_after_commit(p
         assert calls == []
     finally:
         services.accountable_removed_hooks.pop()
+
+
+# --- The gate: pages offer exactly the transitions the service lets through ---------------------
+
+HOLDERS = {
+    "nobody": (),
+    "A": (("active", Role.ACCOUNTABLE),),
+    "R": (("active", Role.RESPONSIBLE),),
+    "A and R": (("active", Role.ACCOUNTABLE), ("other", Role.RESPONSIBLE)),
+    "inactive A, R": (("gone", Role.ACCOUNTABLE), ("other", Role.RESPONSIBLE)),
+    "A, inactive R": (("active", Role.ACCOUNTABLE), ("gone", Role.RESPONSIBLE)),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("holders", list(HOLDERS))
+@pytest.mark.parametrize("status", list(StepStatus))
+def test_what_a_page_offers_is_what_the_service_allows(project, owner, user_factory, holders, status):
+    from django.utils import timezone
+
+    from raci.selectors import step_actions, steps_with_people
+
+    people = {"active": user_factory(), "other": user_factory(), "gone": user_factory()}
+    target = step(project, 6)
+    for who, role in HOLDERS[holders]:
+        assign(target, people[who], role)
+    people["gone"].is_active = False
+    people["gone"].save(update_fields=["is_active"])
+    project.steps.filter(pk=target.pk).update(
+        status=status, completed_at=timezone.now() if status == StepStatus.DONE else None
+    )
+    shown = next(s for s in steps_with_people(project) if s.number == 6)
+    offered, refused = step_actions(shown)
+    for transition in Transition.ALL:
+        try:
+            with transaction.atomic():
+                step_transition(actor=owner, step=target, transition=transition)
+                transaction.set_rollback(True)
+            allowed = True
+        except ValidationError:
+            allowed = False
+        assert (transition in dict(offered)) == allowed, (transition, holders, status)
+    # what is refused says why, in the service's own words
+    for refusal in refused:
+        with pytest.raises(services.GateRefused) as error:
+            step_transition(actor=owner, step=target, transition=refusal.transition)
+        assert error.value.refusal == refusal and error.value.messages == [refusal.message]
