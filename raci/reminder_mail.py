@@ -63,6 +63,10 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
         "projects": _projects(items),
         "more": steps - len(items),
         "my_work_url": settings.SITE_URL + reverse("my_work"),
+        "going_alone": [
+            {"project": project, "label": label, "url": settings.SITE_URL + project.get_absolute_url()}
+            for project, label in digest.going_alone
+        ],
         "site_url": settings.SITE_URL,
         "preferences_url": settings.SITE_URL + reverse("preferences"),
         "reminders_off_url": reminders_off_url,

@@ -17,7 +17,7 @@ Reads only; nothing here writes or sends. ``raci.reminder_sweep`` runs a plan.
 Planning takes a fixed handful of queries, whatever the number of projects.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -26,7 +26,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance.models import User
-from projects.models import LifecycleStep, ProjectStatus, StepStatus
+from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
+from raci.going_alone import going_alone_label, with_going_alone
 from raci.models import RaciAssignment, Reminder, ReminderReason, Role
 from raci.selectors import accountable_exists
 
@@ -90,6 +91,9 @@ class Digest:
 
     recipient: User
     items: list[Planned]
+    # The active projects this person sponsors where one side goes it alone
+    # (``raci.going_alone``): (project, "Marketing is going it alone").
+    going_alone: list[tuple[Project, str]] = field(default_factory=list)
 
     @property
     def escalation(self) -> bool:
@@ -169,3 +173,20 @@ def plan_reminders(*, now: datetime, project_ids: list[int] | None = None) -> Re
         )
     )
     return ReminderPlan(steps, [p for p in planned if (p.step.pk, p.recipient.pk) not in recent])
+
+
+def add_going_alone(digests: list[Digest]) -> list[Digest]:
+    """Tell each sponsor among the recipients which of their active projects go it
+    alone (one query, whatever the number of digests)."""
+    by_recipient = {digest.recipient.pk: digest for digest in digests}
+    sponsored = Q(marketing_sponsor_id__in=by_recipient) | Q(it_sponsor_id__in=by_recipient)
+    flagged = (
+        with_going_alone(Project.objects.filter(sponsored, status=ProjectStatus.ACTIVE))
+        .filter(Q(marketing_going_alone=True) | Q(it_going_alone=True))
+        .order_by("name", "pk")
+    )
+    for project in flagged:
+        label = going_alone_label("marketing" if project.marketing_going_alone else "it")
+        for sponsor_id in {project.marketing_sponsor_id, project.it_sponsor_id} & by_recipient.keys():
+            by_recipient[sponsor_id].going_alone.append((project, label))
+    return digests

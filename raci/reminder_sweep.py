@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from raci import reminder_mail, reminder_safety_net
 from raci.models import Reminder, ReminderRun, ReminderRunStatus
-from raci.reminder_plan import Digest, Planned, by_person, period_start, plan_reminders
+from raci.reminder_plan import Digest, Planned, add_going_alone, by_person, period_start, plan_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def sweep(
     period = period_start(clock.start)
     _create_rows(reminders.planned, period, clock.now())
     claim = _claim(result.run, period, reminders.planned, clock.now())
-    result.digests = by_person(claim.planned)
+    result.digests = add_going_alone(by_person(claim.planned))
     _send_all(result, claim, clock)
     return result
 

@@ -335,7 +335,7 @@ def test_sweep_queries_do_not_grow_with_projects(projects, django_assert_max_num
     for i in range(projects):
         project = ProjectFactory.create(owner=owner, it_lead=it_lead, name=f"P{i}")
         start(project.steps.get(number=1), owner)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # 16 + the going-it-alone projects of the sponsors
         result = sweep()
     assert result.steps_found == projects and len(mailoutbox) == 2
 
@@ -560,3 +560,22 @@ def test_a_long_digest_lists_the_first_steps_overdue_first_and_counts_the_rest(o
     assert settings.SITE_URL + reverse("my_work") in message.body
     assert "and 16 more steps" in message.alternatives[0][0]
     assert Reminder.objects.filter(recipient=owner).count() == 20  # every step is still recorded
+
+
+@pytest.mark.django_db
+def test_a_sponsor_s_digest_names_the_projects_where_one_side_goes_it_alone(it_lead, mailoutbox, user_factory):
+    sponsor = user_factory(department=Department.MARKETING, first_name="Sam")
+    project = ProjectFactory.create(owner=sponsor, marketing_sponsor=sponsor, it_lead=it_lead, name="Solo launch")
+    for number in (1, 2, 3):
+        assign(project.steps.get(number=number), sponsor, Role.ACCOUNTABLE)  # no IT person on steps 1-5
+    start(project.steps.get(number=6), sponsor)  # chased: the sponsor (as owner) and the IT lead get digests
+    other = ProjectFactory.create(owner=sponsor, marketing_sponsor=sponsor, it_lead=it_lead, name="Together")
+    assign(other.steps.get(number=1), sponsor, Role.ACCOUNTABLE)
+    assign(other.steps.get(number=2), it_lead, Role.CONSULTED)  # both sides take part: not flagged
+    sweep()
+    to_sponsor = next(m for m in mailoutbox if m.to == [sponsor.email])
+    assert "Solo launch: Marketing is going it alone." in to_sponsor.body
+    assert "Together:" not in to_sponsor.body
+    assert "Marketing is going it alone" in to_sponsor.alternatives[0][0]
+    to_it_lead = next(m for m in mailoutbox if m.to == [it_lead.email])
+    assert "going it alone" not in to_it_lead.body  # told to the project's sponsors only
