@@ -13,7 +13,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("governance", "projects", "raci", "scorecards", "alignment", "inventory", "intake", "overview", "common", "bench")
+APPS = (
+    "governance",
+    "projects",
+    "raci",
+    "scorecards",
+    "alignment",
+    "inventory",
+    "intake",
+    "overview",
+    "common",
+    "bench",
+)
 SKIPPED_FOLDERS = {"migrations", "tests", "__pycache__"}
 MAX_LINES = 60
 LITERALS = (ast.Dict, ast.List, ast.Tuple, ast.Set)

@@ -135,7 +135,9 @@ def test_two_it_respondents_hide_it_and_the_overall_figure_everywhere(client, ex
     assert "gap-summary" not in page and "Comments" not in page and "weak-" not in page
     chart = re.search(r'id="alignment-data"[^>]*>(.*?)</script>', page, re.S).group(1)
     assert '"it": [null, null, null, null, null, null, null, null]' in chart
-    rows = list(csv.reader(io.StringIO(client.get(reverse("alignment:export", args=[round_.pk])).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("alignment:export", args=[round_.pk])).content.decode("utf-8-sig")))
+    )
     assert rows[1] == [
         "Communication lines and liaisons",
         "4.00",
