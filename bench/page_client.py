@@ -143,7 +143,7 @@ class Pages:
         for query in queries[:8]:
             sql = re.sub(r"\s+", " ", query["sql"])
             out.write(f"- {float(query['time']) * 1000:.1f} ms: {sql[:600]}\n")
-        for query in [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")][:3]:
+        for query in [q for q in queries if q["sql"].lstrip("( ").upper().startswith("SELECT")][:3]:
             out.write(f"\n### EXPLAIN ANALYZE ({float(query['time']) * 1000:.0f} ms)\n\n{query['sql']}\n\n")
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + query["sql"])

@@ -182,6 +182,12 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
         )
+        # PostgreSQL's JIT compiles a query plan when its estimated cost is high:
+        # on Tandem's short OLTP queries over a large portfolio, compiling took
+        # 1-2 s for queries that run in under a millisecond (docs/benchmarks.md).
+        # Off per connection unless DATABASE_PG_JIT=on.
+        if not env_bool("DATABASE_PG_JIT", False):
+            DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 else:
     DATABASES = {
         "default": {

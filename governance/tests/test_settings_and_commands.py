@@ -140,3 +140,11 @@ def test_postgresql_connections_give_up_after_the_connect_timeout(tmp_path):
     assert json.loads(default.stdout)["connect_timeout"] == 5
     assert json.loads(chosen.stdout)["connect_timeout"] == 2
     assert refused.returncode != 0 and "DATABASE_CONNECT_TIMEOUT must be a whole number" in refused.stderr
+
+
+def test_postgresql_connections_run_without_jit_unless_asked(tmp_path):
+    base = {"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://tandem@db.invalid:5432/tandem"}
+    default = _production_python(DATABASE_PROBE, tmp_path, **base)
+    asked = _production_python(DATABASE_PROBE, tmp_path, DATABASE_PG_JIT="on", **base)
+    assert json.loads(default.stdout)["options"] == "-c jit=off"
+    assert "options" not in json.loads(asked.stdout)
