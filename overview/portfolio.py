@@ -35,6 +35,7 @@ from django.db.models import (
     Case,
     DateTimeField,
     Exists,
+    FilteredRelation,
     IntegerField,
     Min,
     OuterRef,
@@ -48,6 +49,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alignment.selectors import LatestAlignment, latest_project_alignment
+from common.templatetags.tandem import signed
 from governance.models import Side, User, side_of
 from overview import alignment_sql
 from projects.access import can_see_scorecard_figures, visible_projects
@@ -182,6 +184,58 @@ class Row:
     @property
     def going_alone_label(self) -> str:
         return going_alone_label(self.going_alone)
+
+    @property
+    def card(self) -> list[tuple[str, str, bool]]:
+        """The figures a phone's card shows beside the name: (term, text, needs attention)."""
+        active = self.is_active
+        unowned = _count(self.unowned, "step") + (f", {_count(self.unowned_days, 'day')}" if self.unowned_days else "")
+        return [
+            ("Current step", self._current_text(), active and self.current is not None and not self.current.owned),
+            ("Steps done", f"{self.done}/10", False),
+            ("Without an owner", unowned, active and self.unowned > 0),
+            ("Overdue", _count(self.overdue, "step"), active and self.overdue > 0),
+            ("Vendor", self._vendor_text(), bool(self.vendor and self.vendor.below_minimum)),
+            ("Alignment", self._alignment_text(), bool(self.alignment and self.alignment.figures.big_gap)),
+        ]
+
+    def _current_text(self) -> str:
+        if self.current is None:
+            return "All done"
+        owner = "" if self.current.owned else ", no accountable owner"
+        return f"{self.current.number}. {self.current.name}{owner}"
+
+    def _vendor_text(self) -> str:
+        vendor = self.vendor
+        if vendor is None:
+            return "—"
+        if not (vendor.visible or vendor.chosen):
+            return f"{_count(vendor.candidates, 'candidate')}, blind until you rate"
+        standing = (
+            "chosen" if vendor.chosen else ("tied lead" if vendor.tied > 1 else f"leading of {vendor.candidates}")
+        )
+        text = f"{vendor.name} ({standing})"
+        if vendor.visible:
+            it, marketing = (_figure(v) for v in (vendor.it_total, vendor.marketing_total))
+            text += f": IT {it}/{vendor.it_maximum}, Marketing {marketing}/{vendor.marketing_maximum}"
+        if vendor.below_minimum:
+            text += f"; below the minimum on {', '.join(vendor.below_minimum)}"
+        return text
+
+    def _alignment_text(self) -> str:
+        if self.alignment is None:
+            return "—"
+        figures = self.alignment.figures
+        text = "too few answers" if figures.overall is None else f"{figures.overall:.2f} {figures.overall_level}"
+        return text if figures.gap is None else f"{text}, gap {signed(figures.gap)}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _figure(value) -> str:
+    return "—" if value is None else str(value)
 
 
 def attention_reasons(row: Row) -> list[str]:
@@ -447,16 +501,25 @@ def build_rows(user: User, ids: list[int]) -> list[Row]:
     values = {v[0]: v for v in projects.values_list(*ROW_FIELDS)}
     vendors = portfolio_vendors(projects, viewer=user)
     alignment = latest_project_alignment(projects)
-    steps = raci_selectors.portfolio_steps(ids)
-    today = timezone.localdate()
-    rows = []
-    for pk in ids:
-        cells = [
-            Cell(s.number, s.status, s.owned, s.due_date is not None and s.status != StepStatus.DONE and s.due_date < today)
-            for s in steps.get(pk, [])
-        ]  # fmt: skip
-        rows.append(_row(values[pk], cells, vendors.get(pk), alignment.get(pk), today))
-    return rows
+    cells = _cells(ids, today := timezone.localdate())
+    return [_row(values[pk], cells.get(pk, []), vendors.get(pk), alignment.get(pk), today) for pk in ids]
+
+
+def _cells(ids: list[int], today: date) -> dict[int, list[Cell]]:
+    """The heatmap's cells of these projects, by project id, in step order (one query). Whether a
+    step is owned comes from a join on its Accountable assignment (at most one per step), which
+    reads only these steps' (an ``EXISTS`` may be planned over every Accountable assignment)."""
+    steps = (
+        LifecycleStep.objects.filter(project_id__in=ids)
+        .alias(accountable=FilteredRelation("assignments", condition=Q(assignments__role=Role.ACCOUNTABLE)))
+        .order_by("project_id", "number")
+        .values_list("project_id", "number", "status", "due_date", "accountable__user__is_active")
+    )
+    cells: dict[int, list[Cell]] = {}
+    for project_id, number, status, due, active_accountable in steps:
+        overdue = due is not None and status != StepStatus.DONE and due < today
+        cells.setdefault(project_id, []).append(Cell(number, status, bool(active_accountable), overdue))
+    return cells
 
 
 def _row(values: tuple, cells: list[Cell], vendor, alignment, today: date) -> Row:

@@ -287,7 +287,7 @@ def steps_plan(
         "Only the project's owner, sponsors, IT lead and executives plan its steps.",
     )
     expected_versions = expected_versions or {}
-    with transaction.atomic():
+    with transaction.atomic(), figures.deferred():  # one refresh of the portfolio figures, not ten
         steps = {s.number: s for s in LifecycleStep.objects.select_for_update().filter(project=project)}
         errors = {}
         for number, due in sorted(plans.items()):

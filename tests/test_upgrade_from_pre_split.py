@@ -221,7 +221,9 @@ def test_a_pre_split_database_migrates_with_every_row_and_figure_kept():
         ContentType.objects.clear_cache()
 
     after = _row_counts()
-    assert after == before
+    assert {table: rows for table, rows in after.items() if table in before} == before  # nothing lost or added
+    # Tables added since: one stored figures row per project; the rest start empty or hold their seeded data.
+    assert after["projects_projectfigures"] == before["projects_project"]
     assert not set(NEW_TABLE) & set(connection.introspection.table_names())
     assert before["alignment_roundanswer"] == 24 and before["scorecards_rating"] == 9
     assert before["alignment_roundsummary"] == 1 and before["raci_raciassignment"] == 7
