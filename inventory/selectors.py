@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from common.querystring import changed_query
 from governance.models import User
 from inventory.filters import ToolFilter
 from inventory.models import RENEWAL_WINDOW_DAYS, Tool, ToolCategory, ToolStatus
@@ -204,15 +205,6 @@ def _ordered(queryset: QuerySet[Tool], key: str, descending: bool) -> QuerySet[T
     return queryset.order_by(*order, Lower("name"), Lower("vendor"), "pk")
 
 
-def _query(params, **changes) -> str:
-    query = params.copy()
-    for name, value in changes.items():
-        query.pop(name, None)
-        if value:
-            query[name] = value
-    return query.urlencode()
-
-
 def _columns(params, key: str, descending: bool) -> list[dict]:
     columns = []
     for name, (label, _) in SORTS.items():
@@ -223,7 +215,7 @@ def _columns(params, key: str, descending: bool) -> list[dict]:
             {
                 "key": name,
                 "label": label,
-                "url": "?" + _query(params, sort=("-" if next_descending else "") + name, page=None),
+                "url": "?" + changed_query(params, sort=("-" if next_descending else "") + name, page=None),
                 "aria_sort": ("descending" if descending else "ascending") if active else None,
             }
         )
@@ -254,7 +246,7 @@ def tool_list(viewer: User, params) -> ToolList:
         page=page,
         sort=("-" if descending else "") + key,
         columns=_columns(params, key, descending),
-        query=_query(params, page=None),
+        query=changed_query(params, page=None),
         filtered=any(params.get(name) for name in filter_names),
         by_category=category_counts(viewer),
     )

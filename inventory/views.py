@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common import tabular
+from common.stale_forms import reapplied
 from inventory import importing, selectors, services
 from inventory.forms import ImportUploadForm, ToolForm
 from inventory.models import Tool
@@ -128,32 +129,10 @@ def tool_edit(request, pk):
 
 def _reapplied(request, tool: Tool, stale: StaleEdit) -> ToolForm:
     """After a stale save: the current values with the person's own changes on
-    top and the current version, so saving again applies them over the other
-    save. The refusal, naming what changed, is at the top of the form."""
+    top and the current version (``common.stale_forms``)."""
     opened = selectors.tool_as_of(tool, int(request.POST.get("version") or 0))
     fresh = Tool.objects.get(pk=tool.pk)
-    now = ToolForm(instance=fresh, user=request.user).initial
-    before = ToolForm(instance=opened, user=request.user).initial if opened is not None else None
-    data = request.POST.copy()
-    for name in services.TOOL_FIELDS:
-        field = ToolForm.base_fields[name]
-        if before is not None and not field.has_changed(before.get(name), data.get(name)):
-            data[name] = _as_posted(now.get(name))
-    data["version"] = str(stale.version)
-    form = ToolForm(data, instance=fresh, user=request.user)
-    form.is_valid()
-    form.add_error(None, stale)
-    return form
-
-
-def _as_posted(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "on" if value else ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(getattr(value, "pk", value))
+    return reapplied(ToolForm, request.POST, fresh, opened, stale, services.TOOL_FIELDS, user=request.user)
 
 
 @require_http_methods(["GET", "POST"])

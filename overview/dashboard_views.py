@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from common import tabular
+from common.querystring import changed_query
 from overview import exports, filtering, sorting, tiles
 from overview.forms import PortfolioFilterForm
 from overview.portfolio import Portfolio, build_rows
@@ -28,15 +29,6 @@ STEP_LISTS = {
     "unowned": "Steps without an accountable owner",
     "overdue": "Overdue steps",
 }
-
-
-def _query(params, **changes) -> str:
-    query = params.copy()
-    for name, value in changes.items():
-        query.pop(name, None)
-        if value:
-            query[name] = value
-    return query.urlencode()
 
 
 def _columns(params, sort_key: str, descending: bool) -> list[dict]:
@@ -56,7 +48,7 @@ def _columns(params, sort_key: str, descending: bool) -> list[dict]:
                 "step": key in sorting.STEP_SORTS,
                 "label": key[1:] if key in sorting.STEP_SORTS else title,  # a step's head shows its number
                 "title": title,
-                "url": "?" + _query(params, sort=("-" if next_descending else "") + key, page=None),
+                "url": "?" + changed_query(params, sort=("-" if next_descending else "") + key, page=None),
                 "aria_sort": ("descending" if descending else "ascending") if active else None,
             }
         )
@@ -135,12 +127,12 @@ def portfolio(request):
         "page": page,
         "total": total,
         "filtered": bool(filters),
-        "query": _query(request.GET, page=None),
-        "attention_url": "?" + _query(request.GET, attention="on", page=None),
+        "query": changed_query(request.GET, page=None),
+        "attention_url": "?" + changed_query(request.GET, attention="on", page=None),
         "columns": _columns(request.GET, sort_key, descending),
         "sort": ("-" if descending else "") + sort_key,
         "described": _described(form, filters, sort_key, descending),
-        "export_query": _query(request.GET, page=None),
+        "export_query": changed_query(request.GET, page=None),
     }
     if table_only:
         return render(request, "overview/dashboard/_table.html", context)

@@ -1,14 +1,13 @@
 """Project writes: create, edit, plan a step. Thin: authorize, parse, call."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Model
+from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from common.stale_forms import reapplied
 from projects import selectors, services
 from projects.access import Action, get_project_or_404, get_step_or_404
 from projects.forms import PlanForm, ProjectForm, StepForm, add_service_errors, suggested_due_dates
@@ -50,7 +49,7 @@ def project_edit(request, slug):
         except StaleEdit as stale:
             opened = selectors.project_as_of(project, form.cleaned_data["version"] or 0)
             project = Project.objects.get(pk=project.pk)
-            form, status = _reapplied(ProjectForm, request, project, opened, stale, PROJECT_FIELDS), 409
+            form, status = reapplied(ProjectForm, request.POST, project, opened, stale, PROJECT_FIELDS), 409
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -83,7 +82,7 @@ def step_edit(request, slug, number):
         except StaleEdit as stale:
             opened = selectors.step_as_of(step, data["version"] or 0)
             step = LifecycleStep.objects.get(pk=step.pk)
-            form, status = _reapplied(StepForm, request, step, opened, stale, STEP_PLAN_FIELDS), 409
+            form, status = reapplied(StepForm, request.POST, step, opened, stale, STEP_PLAN_FIELDS), 409
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -156,33 +155,3 @@ def _plan_saved(changed: list[LifecycleStep]) -> str:
         return "Nothing changed in the plan."
     numbers = ", ".join(str(step.number) for step in changed)
     return f"Plan saved: {len(changed)} due date{'s' if len(changed) != 1 else ''} set (step{'s' if len(changed) != 1 else ''} {numbers})."
-
-
-def _reapplied(form_class, request, fresh: Model, opened: Model | None, stale: StaleEdit, fields) -> object:
-    """The form after a stale save: the current values, with the user's own
-    changes (what differs from the page as opened) on top, and the current
-    version, so saving again applies their changes and never undoes the other
-    save. The refusal, with what changed meanwhile, is at the top."""
-    now = form_class(instance=fresh).initial
-    before = form_class(instance=opened).initial if opened is not None else None
-    data = request.POST.copy()
-    for name in fields:
-        field = form_class.base_fields[name]
-        if before is not None and not field.has_changed(before.get(name), data.get(name)):
-            data[name] = _as_posted(now.get(name))
-    data["version"] = str(stale.version)
-    form = form_class(data, instance=fresh)
-    form.is_valid()
-    form.add_error(None, stale)
-    return form
-
-
-def _as_posted(value) -> str:
-    """A form's initial value as a browser would post it."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Model):
-        return str(value.pk)
-    return str(value)
