@@ -4,8 +4,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from conftest import UserFactory
-from governance.models import Department
 from raci import framework
 from raci.framework_demo import DEFAULT_FRAMEWORK, default_entries
 from raci.framework_services import FrameworkError, StaleFramework, framework_save
@@ -20,23 +18,6 @@ from raci.models import (
 )
 
 MO, SEC = OrganizationPost.MARKETING_OPS, OrganizationPost.IT_SECURITY
-
-
-@pytest.fixture
-def mops(db):
-    return UserFactory(username="maya", first_name="Maya", last_name="Patel", department=Department.MARKETING_OPS)
-
-
-@pytest.fixture
-def security(db):
-    return UserFactory(username="dev", first_name="Dev", last_name="Raman", department=Department.IT)
-
-
-@pytest.fixture
-def default_framework(executive, mops, security):
-    return framework_save(
-        actor=executive, entries=default_entries(), people={MO: mops, SEC: security}, expected_version=0
-    )
 
 
 def owner_accountable_everywhere(extra: dict | None = None) -> dict:

@@ -8,7 +8,6 @@ from conftest import UserFactory, assign
 from governance.models import Department
 from projects.models import LifecycleStep, StepStatus
 from raci import framework
-from raci.framework_demo import default_entries
 from raci.framework_services import framework_apply, framework_save
 from raci.models import OrganizationPost, RaciAssignment, Role
 from raci.selectors import matrix_version
@@ -16,16 +15,6 @@ from raci.services import MatrixError, StaleMatrix, matrix_save
 from raci.tests.test_framework import accountable_steps, owner_accountable_everywhere, roles_of
 
 MO, SEC = OrganizationPost.MARKETING_OPS, OrganizationPost.IT_SECURITY
-
-
-@pytest.fixture
-def mops(db):
-    return UserFactory(username="maya", first_name="Maya", last_name="Patel", department=Department.MARKETING_OPS)
-
-
-@pytest.fixture
-def security(db):
-    return UserFactory(username="dev", first_name="Dev", last_name="Raman", department=Department.IT)
 
 
 @pytest.fixture
@@ -41,13 +30,6 @@ def full_project(project_factory, owner, it_lead, sponsors):
     """A new project with every key person named and an empty matrix."""
     marketing, it = sponsors
     return project_factory.create(owner=owner, it_lead=it_lead, marketing_sponsor=marketing, it_sponsor=it)
-
-
-@pytest.fixture
-def default_framework(executive, mops, security):
-    return framework_save(
-        actor=executive, entries=default_entries(), people={MO: mops, SEC: security}, expected_version=0
-    )
 
 
 def test_a_new_project_gets_every_step_an_accountable_person(default_framework, full_project, owner):

@@ -20,23 +20,6 @@ def apply_url(project) -> str:
     return reverse("raci:framework_apply", kwargs={"slug": project.slug})
 
 
-@pytest.fixture
-def mops(db):
-    return UserFactory(username="maya", first_name="Maya", last_name="Patel", department=Department.MARKETING_OPS)
-
-
-@pytest.fixture
-def security(db):
-    return UserFactory(username="dev", first_name="Dev", last_name="Raman", department=Department.IT)
-
-
-@pytest.fixture
-def default_framework(executive, mops, security):
-    return framework_save(
-        actor=executive, entries=default_entries(), people={MO: mops, SEC: security}, expected_version=0
-    )
-
-
 def form_data(entries=None, *, version=1, people=None, opened=None) -> dict:
     """What the editor posts: every cell, the named people, the version and the page as opened."""
     entries = default_entries() if entries is None else entries
