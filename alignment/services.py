@@ -37,7 +37,7 @@ from alignment.models import (
     RoundInvitation,
 )
 from governance.models import Side, User
-from projects import access
+from projects import access, signals
 from projects.models import Project
 
 # A round closes within two years of opening: a later date is a typing slip, and
@@ -131,6 +131,7 @@ def round_close(*, actor: User, round_: AlignmentRound) -> AlignmentRound:
         round_.closes_at = now
         # Its sums are final now: stored with the close, so no read has to write them.
         summaries.store([round_.pk])
+        signals.round_closed.send(sender=AlignmentRound, round=round_, project=round_.project, actor=actor)
     return round_
 
 

@@ -46,7 +46,7 @@ from intake.models import (
 )
 from intake.states import FINAL_STATES, MOVES, TRANSITION_STATES, State, find_move, refusal
 from inventory.models import Tool, ToolCategory, ToolStatus
-from projects import access
+from projects import access, signals
 from projects.models import Project
 from projects.services import project_create, validate_people
 from raci.framework_services import framework_apply
@@ -337,6 +337,10 @@ def request_transition(
         request.version += 1
         request.save()
         _record_event(request, actor=actor, from_state=from_state, to_state=to_state, reason=reason)
+        if to_state == State.REJECTED:
+            signals.intake_decided.send(
+                sender=IntakeRequest, request=request, state=to_state, project=None, actor=actor
+            )
     return request
 
 
@@ -557,6 +561,9 @@ def request_approve(
         request.version += 1
         request.save()
         _record_event(request, actor=actor, from_state=State.IN_REVIEW, to_state=State.APPROVED, reason=note)
+        signals.intake_decided.send(
+            sender=IntakeRequest, request=request, state=State.APPROVED, project=project, actor=actor
+        )
     return project
 
 

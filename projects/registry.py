@@ -28,6 +28,12 @@ viewer and must show only what that viewer may see.
 
 Registering a template again only moves it (``ready()`` may run more than once,
 e.g. in tests).
+
+Calendar sources are the fifth place: ``register_calendar(name, source)``,
+where ``source(viewer)`` returns the viewer's ``CalendarEvent`` items (a step's
+due date, a meeting, an action). The personal calendar feed lists what every
+registered source returns, so an app adds its dates without the feed knowing
+the app; like the other parts, a source shows only what the viewer may see.
 """
 
 from collections.abc import Callable
@@ -48,6 +54,70 @@ class Shown:
 
     template: str
     part: dict
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One entry of a personal calendar feed.
+
+    ``uid`` is stable for the same thing across fetches (a calendar updates the
+    entry instead of adding a copy), e.g. ``"step-42@tandem"``. ``start`` is a
+    ``date`` (an all-day entry, e.g. a due date) or an aware ``datetime``;
+    ``end`` likewise or ``None``. ``url`` is a path in Tandem (the feed makes it absolute).
+    """
+
+    uid: str
+    summary: str
+    start: Any
+    end: Any = None
+    url: str = ""
+    description: str = ""
+    location: str = ""
+
+
+_calendar_sources: dict[str, Callable[..., Any]] = {}
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """A section of the e-mail digest (the reminder sweep's one e-mail per person per run).
+
+    ``template`` is a base name: the digest renders ``<template>.txt`` into the
+    plain-text part and ``<template>.html`` into the HTML part, each with ``part``
+    (what ``context(person)`` returned; ``None`` leaves the section out). ``recipients()``,
+    when given, returns the ids of people this section has something for right now: the
+    sweep sends them a digest even when no step of theirs needs a reminder.
+    """
+
+    template: str
+    order: int
+    context: Callable[..., dict | None]
+    recipients: Callable[[], Any] | None = None
+
+
+_digest_sections: dict[str, DigestSection] = {}
+
+
+def register_digest(
+    template: str, *, order: int, context: Callable[..., dict | None], recipients: Callable[[], Any] | None = None
+) -> None:
+    """Add a section to the e-mail digest (see ``DigestSection``)."""
+    _digest_sections[template] = DigestSection(template, order, context, recipients)
+
+
+def digest_sections() -> list[DigestSection]:
+    """The digest sections in order (lowest ``order`` first, then by template)."""
+    return sorted(_digest_sections.values(), key=lambda section: (section.order, section.template))
+
+
+def register_calendar(name: str, source: Callable[..., Any]) -> None:
+    """Add ``source(viewer)`` (an iterable of ``CalendarEvent``) to the personal calendar feed, under ``name``."""
+    _calendar_sources[name] = source
+
+
+def calendar_events(viewer: Any) -> list[CalendarEvent]:
+    """Every registered source's events for ``viewer``, sources in name order."""
+    return [event for name in sorted(_calendar_sources) for event in _calendar_sources[name](viewer)]
 
 
 _places: dict[str, dict[str, Part]] = {"tab": {}, "sidebar": {}, "my_work": {}, "tile": {}}

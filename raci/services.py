@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import User
-from projects import access, figures
+from projects import access, figures, signals
 from projects.models import LifecycleStep, Project, StepStatus
 from raci import selectors, transitions
 from raci.models import WORKING_ROLES, RaciAssignment, ReminderRun, ReminderRunStatus, Role
@@ -124,10 +124,26 @@ def matrix_save(
 
         with figures.deferred():  # portfolio figures: one refresh for every cell saved (projects.figures)
             result = _apply(actor, steps, rows, existing, final)
+        _announce_accountable(actor, steps, existing, final)
         if result.accountable_removed_in_progress:
             removed = list(result.accountable_removed_in_progress)
             transaction.on_commit(lambda: _accountable_removed(project, removed))
         return result
+
+
+def _announce_accountable(actor: User, steps: dict, existing: dict, final: dict[Cell, str]) -> None:
+    """Send ``accountable_changed`` for each step whose Accountable person the save changed."""
+    before = {step_id: user_id for (user_id, step_id), a in existing.items() if a.role == Role.ACCOUNTABLE}
+    after = {step_id: user_id for (user_id, step_id), role in final.items() if role == Role.ACCOUNTABLE}
+    for step_id in sorted(set(before) | set(after)):
+        if before.get(step_id) != after.get(step_id):
+            signals.accountable_changed.send(
+                sender=LifecycleStep,
+                step=steps[step_id],
+                old_user_id=before.get(step_id),
+                new_user_id=after.get(step_id),
+                actor=actor,
+            )
 
 
 def _final(steps, rows, existing, cell_errors, general) -> dict[Cell, str]:
@@ -276,9 +292,19 @@ def step_transition(*, actor: User, step: LifecycleStep, transition: str, reason
                 f"it cannot be {_past(transition)}."
             )
         _check_gate(step, transition)
+        old_status = step.status
         _move(step, transition, reason)
         step._history_user = actor
         step.save(update_fields=["status", "started_at", "completed_at", "blocked_reason"])
+        signals.step_status_changed.send(
+            sender=LifecycleStep,
+            step=step,
+            old_status=old_status,
+            new_status=step.status,
+            transition=transition,
+            reason=step.blocked_reason if transition == T.BLOCK else "",
+            actor=actor,
+        )
         return step
 
 

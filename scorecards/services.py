@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.models import User
-from projects import access
+from projects import access, signals
 from projects.models import LifecycleStep, Project
 from scorecards.models import (
     Candidate,
@@ -394,6 +394,7 @@ def decision_record(
             f"Chosen: {candidate.name}, by {actor.display_name} on {timezone.localdate():%d %b %Y}. "
             f"{rationale.strip()}",
         )
+        signals.vendor_decided.send(sender=Decision, project=scorecard.project, decision=decision, actor=actor)
         return decision
 
 
