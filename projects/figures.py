@@ -36,7 +36,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from projects.models import LifecycleStep, Project, ProjectFigures
 
@@ -127,21 +127,24 @@ def _assignment_changed(sender, instance, raw=False, origin=None, **kwargs) -> N
     refresh(Project.objects.filter(pk__in=LifecycleStep.objects.filter(pk=instance.step_id).values("project_id")))
 
 
-def _side_and_flag(person) -> tuple:
-    """What the figures read of a person, as loaded (a deferred field is not fetched for it)."""
-    return (person.__dict__.get("is_active"), person.__dict__.get("department"))
+_PERSON_FIELDS = ("is_active", "department")
 
 
-def _person_loaded(sender, instance, **kwargs) -> None:
-    instance._figures_seen = _side_and_flag(instance)
+def _person_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Before a person is saved: what the figures read of them, as stored (one query), unless
+    the save cannot change it (a new person, or ``update_fields`` without those fields, as a
+    login's ``last_login``). Read here, not kept from ``post_init``: loading people (thousands
+    in a reminder sweep) must cost nothing."""
+    instance._figures_before = None
+    if raw or instance._state.adding or (update_fields is not None and not set(_PERSON_FIELDS) & set(update_fields)):
+        return
+    instance._figures_before = sender._default_manager.filter(pk=instance.pk).values_list(*_PERSON_FIELDS).first()
 
 
 def _person_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
     """A person's side or active flag changed: the projects they hold a role on."""
-    seen = getattr(instance, "_figures_seen", None)
-    now = _side_and_flag(instance)
-    instance._figures_seen = now
-    if created or raw or seen == now:
+    before, instance._figures_before = getattr(instance, "_figures_before", None), None
+    if created or raw or before is None or tuple(before) == (instance.is_active, instance.department):
         return
     refresh(Project.objects.filter(steps__assignments__user=instance))
 
@@ -152,5 +155,5 @@ def connect() -> None:
     post_delete.connect(_step_changed, sender=LifecycleStep, dispatch_uid="figures_step_deleted")
     post_save.connect(_assignment_changed, sender="raci.RaciAssignment", dispatch_uid="figures_raci_saved")
     post_delete.connect(_assignment_changed, sender="raci.RaciAssignment", dispatch_uid="figures_raci_deleted")
-    post_init.connect(_person_loaded, sender=settings.AUTH_USER_MODEL, dispatch_uid="figures_person_loaded")
+    pre_save.connect(_person_saving, sender=settings.AUTH_USER_MODEL, dispatch_uid="figures_person_saving")
     post_save.connect(_person_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="figures_person_saved")
