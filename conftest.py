@@ -66,6 +66,30 @@ def assign(step, user, role: str) -> RaciAssignment:
     return RaciAssignment.objects.create(step=step, user=user, role=role)
 
 
+def decide_vendor(*, actor, scorecard, candidate, rationale: str = "Fit.", against_ranking_reason: str = ""):
+    """Record a vendor decision that stands: both sponsors agree (vendor decisions need
+    both sides' signatures). A project without sponsors gets its owner as marketing
+    sponsor and its IT lead (or owner) as IT sponsor first. Returns the decision."""
+    from scorecards import services
+
+    project = scorecard.project
+    missing = {"marketing_sponsor": project.owner, "it_sponsor": project.it_lead or project.owner}
+    changed = [field for field in missing if getattr(project, f"{field}_id") is None]
+    for field in changed:
+        setattr(project, field, missing[field])
+    if changed:
+        project.save(update_fields=changed)
+    decision = services.decision_record(
+        actor=actor, scorecard=scorecard, candidate=candidate, rationale=rationale,
+        against_ranking_reason=against_ranking_reason,
+    )  # fmt: skip
+    for side, sponsor in (("marketing", project.marketing_sponsor), ("it", project.it_sponsor)):
+        if decision.stood_at is None and not decision.signatures.filter(side=side).exists():
+            services.decision_sign(actor=sponsor, decision=decision, side=side, agrees=True)
+    decision.refresh_from_db()
+    return decision
+
+
 @pytest.fixture
 def user_factory(db):
     return UserFactory

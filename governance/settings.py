@@ -117,7 +117,15 @@ INSTALLED_APPS = [
     "alignment",
     "inventory",
     "intake",
+    "roadmap",
+    "committee",
     "overview",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "integrations",
+    "calendars",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +166,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "governance.oidc.views.login_options",
             ],
         },
     },
@@ -221,6 +230,20 @@ AUTHENTICATION_BACKENDS = [
     "governance.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# --- Single sign-on (OpenID Connect; governance/oidc, docs/sso.md) --------------------------
+# Off unless TANDEM_OIDC_* is set. Nothing is fetched from the provider at start-up.
+from governance.oidc import config as oidc_config  # noqa: E402
+
+TANDEM_OIDC = oidc_config.parse(os.environ)
+TANDEM_PASSWORD_LOGIN = oidc_config.password_login(os.environ, TANDEM_OIDC)
+# With password login off, Django's password check goes: the admin's login form cannot sign anyone in.
+AUTHENTICATION_BACKENDS = oidc_config.backends(AUTHENTICATION_BACKENDS, TANDEM_OIDC, TANDEM_PASSWORD_LOGIN)
+OIDC_RP_CLIENT_ID = TANDEM_OIDC.client_id
+OIDC_RP_SCOPES = TANDEM_OIDC.scopes
+OIDC_USE_PKCE = TANDEM_OIDC.use_pkce
+OIDC_TIMEOUT = TANDEM_OIDC.timeout
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -302,7 +325,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        # Logging out may redirect to the SSO provider's end-session page.
+        "form-action": [SELF, *oidc_config.form_action_origins(TANDEM_OIDC)],
         "base-uri": [SELF],
         "object-src": [NONE],
     }
@@ -318,6 +342,41 @@ PERMISSIONS_POLICY_DISABLED = [
     "payment",
     "usb",
 ]
+
+# --- The REST API (api/, docs/api.md) -----------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # enforces CSRF
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ActiveUserWithTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env_str("TANDEM_API_RATE", "600/minute")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tandem API",
+    "DESCRIPTION": "Projects, steps, RACI matrices, scorecards and the portfolio of Tandem (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.ProjectStatus",
+        "StepStatusEnum": "projects.models.StepStatus",
+        "SideEnum": "governance.models.Side",
+        "ToolStatusEnum": "inventory.models.ToolStatus",
+        "IntakeStateEnum": "intake.states.State",
+    },
+}
 
 # --- E-mail -------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "Tandem <tandem@localhost>")
@@ -426,6 +485,41 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": TANDEM_ROUND_SUMMARY_MINUTES * 60.0},
     },
 }
+
+# --- Webhooks, Slack and Teams (integrations; docs/webhooks.md) ------------------------
+# One HTTP attempt waits at most this long for the receiver's answer.
+TANDEM_WEBHOOKS_TIMEOUT_SECONDS = env_int("TANDEM_WEBHOOKS_TIMEOUT_SECONDS", 5, minimum=1)
+# A failed delivery is retried after base × 2^(attempt-1) seconds (capped), up to this many attempts.
+TANDEM_WEBHOOKS_RETRY_BASE_SECONDS = env_int("TANDEM_WEBHOOKS_RETRY_BASE_SECONDS", 30, minimum=1)
+TANDEM_WEBHOOKS_RETRY_MAX_SECONDS = env_int("TANDEM_WEBHOOKS_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+TANDEM_WEBHOOKS_MAX_ATTEMPTS = env_int("TANDEM_WEBHOOKS_MAX_ATTEMPTS", 8, minimum=1)
+# A subscription or chat channel is disabled (and its owner e-mailed) after this many failures in a row.
+TANDEM_WEBHOOKS_DISABLE_AFTER = env_int("TANDEM_WEBHOOKS_DISABLE_AFTER", 10, minimum=1)
+# Deliveries to loopback, private, link-local and other non-public addresses are refused unless
+# this is true (local development and the test suite's receivers on 127.0.0.1 only).
+TANDEM_WEBHOOKS_ALLOW_PRIVATE = env_bool("TANDEM_WEBHOOKS_ALLOW_PRIVATE", False)
+# "Step unowned for N days" is announced once per step and unowned spell.
+TANDEM_WEBHOOKS_UNOWNED_DAYS = env_int("TANDEM_WEBHOOKS_UNOWNED_DAYS", 7, minimum=1)
+# Chat messages are batched: a channel is posted to once no new event came for this many seconds
+# (or once its oldest waiting event is TANDEM_CHAT_MAX_WAIT_SECONDS old, whichever is first).
+TANDEM_CHAT_QUIET_SECONDS = env_int("TANDEM_CHAT_QUIET_SECONDS", 60, minimum=1)
+TANDEM_CHAT_MAX_WAIT_SECONDS = env_int("TANDEM_CHAT_MAX_WAIT_SECONDS", 300, minimum=1)
+TANDEM_INTEGRATIONS_SWEEP_SECONDS = env_int("TANDEM_INTEGRATIONS_SWEEP_SECONDS", 60, minimum=1)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Deliveries due for a retry, or claimed by a worker that died, and chat batches that went quiet.
+        "integrations-sweep": {
+            "task": "integrations.tasks.sweep",
+            "schedule": float(TANDEM_INTEGRATIONS_SWEEP_SECONDS),
+            "options": {"expires": float(TANDEM_INTEGRATIONS_SWEEP_SECONDS)},
+        },
+        "integrations-unowned-steps": {
+            "task": "integrations.tasks.announce_unowned_steps",
+            "schedule": 3600.0,
+            "options": {"expires": 3600.0},
+        },
+    }
+)
 
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {

@@ -36,3 +36,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # Hashing test passwords slowly only slows the suite down.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The webhook tests' receivers listen on 127.0.0.1 (integrations/tests); production refuses such addresses.
+TANDEM_WEBHOOKS_ALLOW_PRIVATE = True

@@ -4,13 +4,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from governance import views
+from governance.oidc import views as sso_views
 from overview import dashboard_views
 from overview import views as overview_views
 
 urlpatterns = [
     path("", overview_views.home, name="home"),
     path("login/", views.login_view, name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sso_views.logout_view, name="logout"),
+    # Single sign-on (governance/oidc; 404 unless TANDEM_OIDC_* is configured).
+    path("sso/start/", sso_views.start, name="oidc_start"),
+    path("sso/callback/", sso_views.callback, name="oidc_callback"),
+    path("sso/refused/", sso_views.refused, name="oidc_refused"),
     # Passwords: Django's views and forms, Tandem's templates (templates/registration/).
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -42,5 +47,10 @@ urlpatterns = [
     path("alignment/", include("alignment.urls")),
     path("stack/", include("inventory.urls")),
     path("intake/", include("intake.urls")),
+    path("roadmap/", include("roadmap.urls")),
+    path("committee/", include("committee.urls")),
+    path("", include("api.urls")),
+    path("calendar/", include("calendars.urls")),
+    path("integrations/", include("integrations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, PasswordResetView
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -15,8 +16,16 @@ from governance.forms import PreferencesForm
 
 
 class TandemLoginView(LoginView):
+    """The password form and, with single sign-on, "Sign in with …" (docs/sso.md). With
+    ``TANDEM_PASSWORD_LOGIN=false`` the page offers only the provider and refuses a posted password (403)."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not settings.TANDEM_PASSWORD_LOGIN:
+            return render(request, self.template_name, {"password_refused": True}, status=403)
+        return super().post(request, *args, **kwargs)
 
 
 login_view = login_not_required(TandemLoginView.as_view())
@@ -30,12 +39,17 @@ class TandemPasswordResetView(PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.TANDEM_PASSWORD_LOGIN:  # passwords are the provider's business (docs/sso.md)
+            raise Http404("Password login is turned off.")
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form):
         self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
 
 
-password_reset = TandemPasswordResetView.as_view()
+password_reset = login_not_required(TandemPasswordResetView.as_view())
 
 
 # The load balancer's probe: the database and the broker, 503 naming what is down.

@@ -2,8 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
+from common.csv_import import CsvUploadForm
 from governance.models import Side, User
-from inventory.importing import MAX_BYTES
 from inventory.models import Tool, ToolCategory
 from inventory.services import TOOL_FIELDS
 from projects.access import pickable_people, visible_projects
@@ -68,14 +68,5 @@ def _with_current(queryset, model, current_pk):
     return queryset
 
 
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text=f"UTF-8, comma- or semicolon-separated, at most {MAX_BYTES // 1024} KB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("preview", "Preview the import"))
+# The upload step of the CSV import (common.csv_import, shared with the projects import).
+ImportUploadForm = CsvUploadForm

@@ -303,11 +303,7 @@ def tool_as_of(tool: Tool, version: int) -> Tool | None:
 
 def standing_decision(project: Project) -> Decision | None:
     """The project's vendor decision in force (not withdrawn), with its candidate, or None."""
-    return (
-        Decision.objects.filter(scorecard__project=project, withdrawn_at__isnull=True)
-        .select_related("candidate")
-        .first()
-    )
+    return Decision.objects.standing().filter(scorecard__project=project).select_related("candidate").first()
 
 
 def projects_awaiting_tool(viewer: User) -> list[Project]:
@@ -316,7 +312,7 @@ def projects_awaiting_tool(viewer: User) -> list[Project]:
     each with ``chosen`` (the candidate's name). One query."""
     if not can_view_inventory(viewer):
         return []
-    standing = Decision.objects.filter(scorecard__project=OuterRef("pk"), withdrawn_at__isnull=True)
+    standing = Decision.objects.standing().filter(scorecard__project=OuterRef("pk"))
     return list(
         visible_projects(viewer)
         .filter(status=ProjectStatus.DONE)

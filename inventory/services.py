@@ -8,13 +8,13 @@ message per field a person can act on. The database holds the same rules
 (``inventory.models``): a race the checks miss is still refused.
 """
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
+from common import csv_import
 from governance.models import Side, User
 from inventory import importing, selectors
 from inventory.models import Tool, ToolCategory, ToolStatus
@@ -194,20 +194,8 @@ def tool_retire(*, actor: User, tool: Tool) -> Tool:
     return _save(tool, actor)
 
 
-@dataclass
-class ImportResult:
-    """Every row of the file with its errors; ``created`` the tools written (none unless every row was valid)."""
-
-    rows: list[importing.ParsedRow]
-    created: list[Tool] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return bool(self.rows) and not any(row.errors for row in self.rows)
-
-    @property
-    def error_rows(self) -> int:
-        return sum(1 for row in self.rows if row.errors)
+# Every row of the file with its errors, and the tools written (none unless every row was valid).
+ImportResult = csv_import.ImportResult
 
 
 def tools_import(*, actor: User, rows: list[dict[str, str]], dry_run: bool) -> ImportResult:

@@ -6,14 +6,13 @@ anyone else gets 403 on those pages (the services refuse on their own too).
 """
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from common import tabular
+from common import csv_import, tabular
 from common.stale_forms import reapplied
 from inventory import importing, selectors, services
 from inventory.forms import ImportUploadForm, ToolForm
@@ -23,7 +22,7 @@ from projects.forms import add_service_errors
 from projects.services import StaleEdit
 
 IMPORT_SALT = "inventory.import"
-IMPORT_MAX_AGE = 60 * 60  # a preview may be confirmed for an hour
+IMPORT_MAX_AGE = csv_import.PREVIEW_MAX_AGE  # a preview may be confirmed for an hour
 
 
 def _require_manager(request) -> None:
@@ -155,15 +154,11 @@ def tool_retire(request, pk):
 
 def _signed(request, rows: list[dict]) -> str:
     """The file's rows, signed for this person, carried by the preview to the confirmation."""
-    return signing.dumps(rows, salt=f"{IMPORT_SALT}:{request.user.pk}", compress=True)
+    return csv_import.sign_rows(rows, salt=IMPORT_SALT, user_pk=request.user.pk)
 
 
 def _unsigned(request, payload: str) -> list[dict] | None:
-    try:
-        rows = signing.loads(payload, salt=f"{IMPORT_SALT}:{request.user.pk}", max_age=IMPORT_MAX_AGE)
-    except signing.BadSignature:  # altered, or expired
-        return None
-    return rows if isinstance(rows, list) and all(isinstance(row, dict) for row in rows) else None
+    return csv_import.unsign_rows(payload, salt=IMPORT_SALT, user_pk=request.user.pk, max_age=IMPORT_MAX_AGE)
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,8 +23,10 @@ Filtering is ``overview.filtering``, sorting ``overview.sorting``, the tiles
 
 "Needs attention" (an active project only): a step without an accountable
 owner, an overdue step, a chosen or leading vendor below an agreed minimum, an
-alignment perception gap of a level or more between the two sides, or one side
-going it alone on steps 1–5 (``raci.going_alone``).
+alignment perception gap of a level or more between the two sides, one side
+going it alone on steps 1–5 (``raci.going_alone``), or a steering committee
+action on it past its due date (``committee.selectors``), or a step whose
+Accountable person has not acknowledged it yet (``raci.duties``).
 """
 
 from dataclasses import dataclass, field
@@ -49,12 +51,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alignment.selectors import LatestAlignment, latest_project_alignment
+from committee import selectors as committee_selectors
 from common.templatetags.tandem import signed
 from governance.models import Side, User, side_of
 from overview import alignment_sql
 from projects.access import can_see_scorecard_figures, visible_projects
 from projects.lifecycle import LIFECYCLE, SuggestedSide
 from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
+from raci import duties as raci_duties
 from raci import selectors as raci_selectors
 from raci.going_alone import going_alone_label, with_going_alone
 from raci.models import RaciAssignment, Role
@@ -162,6 +166,8 @@ class Row:
     vendor: VendorSummary | None
     alignment: LatestAlignment | None
     going_alone: str | None = None  # the side going it alone on steps 1–5 (raci.going_alone)
+    committee_overdue: int = 0  # open steering committee actions on it past their due date (committee)
+    unacknowledged: int = 0  # steps whose Accountable person has not acknowledged yet (raci.duties)
     current_sides: set[str] = field(default_factory=set)  # the side(s) leading the current step
     attention: list[str] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
@@ -253,6 +259,12 @@ def attention_reasons(row: Row) -> list[str]:
         reasons.append(f"Alignment gap of {row.alignment.figures.gap:+.2f} levels between the sides")
     if row.going_alone:
         reasons.append(row.going_alone_label)
+    if row.unacknowledged:
+        n = row.unacknowledged
+        reasons.append(f"{n} step{'s' if n != 1 else ''} awaiting acknowledgement by the Accountable person")
+    if row.committee_overdue:
+        n = row.committee_overdue
+        reasons.append(f"{n} overdue steering committee action{'s' if n != 1 else ''}")
     return reasons
 
 
@@ -341,12 +353,12 @@ def _rated_by(viewer: User) -> QuerySet[RatingSheet]:
 
 def _chosen() -> Exists:
     """For a candidate (in a query over candidates): chosen by a standing (not withdrawn) decision."""
-    return Exists(Decision.objects.filter(candidate=OuterRef("pk"), withdrawn_at__isnull=True))
+    return Exists(Decision.objects.standing().filter(candidate=OuterRef("pk")))
 
 
 def _undecided_leader() -> Q:
     """For a candidate: leading a scorecard with no standing decision, first by name of those tied."""
-    decided = Decision.objects.filter(scorecard=OuterRef("scorecard"), withdrawn_at__isnull=True)
+    decided = Decision.objects.standing().filter(scorecard=OuterRef("scorecard"))
     earlier = Candidate.objects.filter(scorecard=OuterRef("scorecard"), rank=1, name__lt=OuterRef("name"))
     return Q(rank=1) & ~Exists(decided) & ~Exists(earlier)
 
@@ -441,6 +453,8 @@ class Portfolio:
             "unowned": Q(figures__steps_unowned__gt=0),
             "overdue": Q(figures__next_due__lt=self.today),
             "going_alone": Q(figures__marketing_going_alone=True) | Q(figures__it_going_alone=True),
+            "committee": Q(pk__in=committee_selectors.overdue_action_project_ids(self.today)),
+            "unacknowledged": raci_duties.awaiting_projects(),
         }
         for reason, ids in self.flagged.items():
             if ids:
@@ -498,11 +512,23 @@ def build_rows(user: User, ids: list[int]) -> list[Row]:
     if not ids:
         return []
     projects = Project.objects.filter(pk__in=ids)
-    values = {v[0]: v for v in projects.values_list(*ROW_FIELDS)}
+    overdue_actions = committee_selectors.overdue_actions_count()
+    values = {v[0]: v for v in projects.annotate(c_overdue=overdue_actions).values_list(*ROW_FIELDS, "c_overdue")}
     vendors = portfolio_vendors(projects, viewer=user)
     alignment = latest_project_alignment(projects)
     cells = _cells(ids, today := timezone.localdate())
-    return [_row(values[pk], cells.get(pk, []), vendors.get(pk), alignment.get(pk), today) for pk in ids]
+    rows = [_row(values[pk], cells.get(pk, []), vendors.get(pk), alignment.get(pk), today) for pk in ids]
+    return _with_unacknowledged(rows, ids)
+
+
+def _with_unacknowledged(rows: list[Row], ids: list[int]) -> list[Row]:
+    """Each row's steps awaiting acknowledgement (``raci.duties``, one query), and the reason it makes."""
+    awaiting = raci_duties.awaiting_counts(ids)
+    for row in rows:
+        row.unacknowledged = awaiting.get(row.project.pk, 0)
+        if row.unacknowledged and row.is_active:
+            row.attention = attention_reasons(row)
+    return rows
 
 
 def _cells(ids: list[int], today: date) -> dict[int, list[Cell]]:
@@ -526,7 +552,7 @@ def _row(values: tuple, cells: list[Cell], vendor, alignment, today: date) -> Ro
     """One project's row from its values (``ROW_FIELDS``) and what was read for every row."""
     pk, name, slug, status, side = values[:5]
     owner, m_sponsor, it_sponsor = (_person(*values[i : i + 4]) for i in (5, 9, 13))
-    done, unowned, current, owned, current_m, current_it, m_alone, it_alone, since = values[17:]
+    done, unowned, current, owned, current_m, current_it, m_alone, it_alone, since = values[17:-1]
     info = ProjectInfo(pk, name, slug, status, side, owner, m_sponsor, it_sponsor)
     row = Row(
         project=info,
@@ -538,6 +564,7 @@ def _row(values: tuple, cells: list[Cell], vendor, alignment, today: date) -> Ro
         vendor=vendor,
         alignment=alignment,
         going_alone=Side.MARKETING if m_alone else (Side.IT if it_alone else None),
+        committee_overdue=values[-1] or 0,
         current_sides={s for s, on in ((Side.MARKETING, current_m), (Side.IT, current_it)) if on},
         cells=cells,
         unowned_days=None if since is None else max(0, (today - timezone.localdate(since)).days),

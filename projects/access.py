@@ -18,7 +18,9 @@ who may do what has a name here. The rules:
 * **step transitions** (``can_transition_step``): those who manage, plus the
   step's Accountable and Responsible people;
 * **deciding the vendor** (``can_decide_vendor``): step 5's Accountable person or
-  an executive;
+  an executive propose (and withdraw) it; each side's sponsor signs their side
+  (``can_sign_vendor_decision``); the budget owner's sponsor breaks a
+  disagreement (``can_break_vendor_tie``);
 * **creating a project** (``can_create_project``): anyone active, for
   themselves; for someone else, executives and administrators;
 * **alignment rounds**: seen (``can_see_round``) by whoever may view the
@@ -33,6 +35,15 @@ who may do what has a name here. The rules:
 * **releasing a held reminder run** (``can_release_reminder_run``): administrators;
 * **editing the organization's responsibility framework** (``can_edit_framework``):
   executives and administrators.
+* **the duties of the RACI letters** (``raci.duties``): accepting or declining
+  being Accountable (``can_acknowledge``) only by the person asked; answering a
+  consultation (``can_answer_consultation``) only by a Consulted person, for
+  themselves; waiving it (``can_waive_consultation``) only by the step's
+  Accountable person.
+* **liaisons** (who speaks for Marketing to IT and the reverse): the
+  organization's named by executives and administrators
+  (``can_name_organization_liaisons``), a project's by those who manage it
+  (``can_name_project_liaisons``).
 * **intake requests** (not yet a project): submitted by anyone active
   (``can_submit_intake``); seen (``can_see_intake_request``) by
   their requester, reviewers, approvers, administrators and whoever may see the
@@ -44,6 +55,11 @@ who may do what has a name here. The rules:
 * **the stack inventory** (not tied to a project): everyone active sees it
   (``can_view_inventory``); administrators, executives and the IT and Marketing
   Ops departments add, edit, retire and import tools (``can_manage_inventory``).
+* **the steering committee** (not tied to a project): its members are the
+  people an administrator put on the steering group; members, executives and
+  administrators see its meetings (``can_see_committee``), only members run
+  them: meetings, agendas, decisions, minutes, actions (``can_run_committee``);
+  an action is marked done by its owner or a member (``can_complete_committee_action``).
 
 Services call ``require`` with a rule's answer before they read or write
 anything else: it raises ``NotVisible`` (a ``PermissionDenied`` that is also an
@@ -188,6 +204,25 @@ def can_transition_step(user: User, step: LifecycleStep) -> bool:
     return can_manage(user, step.project) or _holds_role(user, step, (ACCOUNTABLE, RESPONSIBLE))
 
 
+# --- The duties of the RACI letters (raci.duties): plain values, so this layer imports no raci ---
+
+
+def can_acknowledge(user: User, *, accountable_id: int | None) -> bool:
+    """Accept or decline being Accountable for a step: only the person made Accountable,
+    for themselves (nobody acknowledges for someone else, not even an administrator)."""
+    return is_active_user(user) and accountable_id is not None and user.pk == accountable_id
+
+
+def can_answer_consultation(user: User, *, consulted_ids: set[int]) -> bool:
+    """Answer a step's consultation: only a person Consulted on that step, for themselves."""
+    return is_active_user(user) and user.pk in consulted_ids
+
+
+def can_waive_consultation(user: User, *, accountable_id: int | None) -> bool:
+    """Waive a Consulted person's answer: only the step's Accountable person."""
+    return is_active_user(user) and accountable_id is not None and user.pk == accountable_id
+
+
 def can_decide_vendor(user: User, project: Project) -> bool:
     """Choose (or withdraw the choice of) the vendor: an executive or step 5's Accountable person."""
     if not is_active_user(user):
@@ -196,6 +231,26 @@ def can_decide_vendor(user: User, project: Project) -> bool:
         return True
     step = project.steps.filter(key=VENDOR_STEP_KEY).first()
     return step is not None and _holds_role(user, step, (ACCOUNTABLE,))
+
+
+def sponsor_id_of(project: Project, side: str) -> int | None:
+    """The id of ``project``'s sponsor for ``side`` ("marketing" or "it"), or None when not named."""
+    return {"marketing": project.marketing_sponsor_id, "it": project.it_sponsor_id}.get(side)
+
+
+def can_sign_vendor_decision(user: User, project: Project, side: str) -> bool:
+    """Sign ``side``'s position (agree, or disagree with a comment) on a proposed
+    vendor decision: that side's sponsor of the project, while active; nobody
+    signs for the other side."""
+    return is_active_user(user) and user.pk is not None and user.pk == sponsor_id_of(project, side)
+
+
+def can_break_vendor_tie(user: User, project: Project, *, disagreement: bool) -> bool:
+    """Break a disagreement over a proposed vendor decision (the budget owner
+    breaks ties): the sponsor of the project's budget-owner side, while active,
+    and only when a sponsor disagrees."""
+    budget_owner_id = sponsor_id_of(project, project.budget_owner_side)
+    return disagreement and is_active_user(user) and user.pk is not None and user.pk == budget_owner_id
 
 
 def can_create_project(user: User, *, owner: User | None = None) -> bool:
@@ -259,6 +314,19 @@ def can_edit_framework(user: User) -> bool:
     """Edit the organization's default RACI and name its Marketing Ops and IT
     security people: active executives and administrators."""
     return sees_everything(user)
+
+
+# --- Liaisons (projects.liaison_services) ------------------------------------------------
+
+
+def can_name_organization_liaisons(user: User) -> bool:
+    """Name or clear the organization's Marketing and IT liaisons: active executives and administrators."""
+    return sees_everything(user)
+
+
+def can_name_project_liaisons(user: User, project: Project) -> bool:
+    """Name or clear a project's own liaisons (standing in for the organization's): those who manage it."""
+    return can_manage(user, project)
 
 
 def get_project_or_404(user: User, slug: str, action: Action = Action.VIEW) -> Project:
@@ -372,3 +440,48 @@ def can_manage_inventory(user: User) -> bool:
     if not is_active_user(user):
         return False
     return is_administrator(user) or user.is_executive or user.department in INVENTORY_DEPARTMENTS
+
+
+# --- The steering committee (committee app) -----------------------------------------------
+
+
+def is_committee_member(user: User) -> bool:
+    """A member of the steering committee: active, and put on the steering group by an administrator."""
+    return is_active_user(user) and bool(user.on_steering_group)
+
+
+def can_see_committee(user: User) -> bool:
+    """See the committee's meetings, agendas and minutes: its members, executives and administrators."""
+    return is_committee_member(user) or sees_everything(user)
+
+
+def can_run_committee(user: User) -> bool:
+    """Create and edit meetings, generate agendas, decide items, write minutes, assign actions:
+    members only (an executive or an administrator who is not on the steering group reads)."""
+    return is_committee_member(user)
+
+
+def can_complete_committee_action(user: User, *, owner_id: int) -> bool:
+    """Mark a committee action done (or open again): its owner, or a member of the committee."""
+    return is_active_user(user) and (user.pk == owner_id or is_committee_member(user))
+
+
+# --- Webhooks, Slack and Teams (integrations app) ------------------------------------------
+
+
+def can_manage_integrations(user: User, project: Project | None) -> bool:
+    """Subscribe a URL or a chat channel to events, see its secret's owner page and
+    delivery log, send a delivery again: for a project, those who manage it
+    (``can_manage``); for the whole organization, administrators only."""
+    if project is None:
+        return is_administrator(user)
+    return can_manage(user, project)
+
+
+def require_committee(user: User, visible: bool, allowed: bool, refusal: str) -> None:
+    """``require`` for the committee: ``NotVisible`` (404) when ``visible`` (usually
+    ``can_see_committee``) is false, else ``PermissionDenied`` with ``refusal``."""
+    if not visible:
+        raise NotVisible("No such meeting.")
+    if not allowed:
+        raise PermissionDenied(refusal)

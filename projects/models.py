@@ -189,3 +189,38 @@ class ProjectFigures(models.Model):
 
     def __str__(self) -> str:
         return f"Figures of project {self.project_id}"
+
+
+# --- Liaisons: who speaks for one side to the other (projects.liaison_services writes them) ---
+
+
+class Liaison(models.Model):
+    """The person who speaks for ``side`` to the other side: the organization's
+    (``project`` empty) or one project's, which then stands in for the
+    organization's on that project (``projects.liaisons.liaisons_for``).
+
+    One per side for the organization and one per side per project, in the
+    database; that the person is on ``side`` and active is checked by the
+    service, which says so in words."""
+
+    side = models.CharField(max_length=20, choices=Side.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liaisons")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True, related_name="liaisons")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project_id", "side"]
+        constraints = [
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="liaison_side_valid"),
+            models.UniqueConstraint(
+                fields=["side"], condition=Q(project__isnull=True), name="liaison_one_per_side_organization"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "side"], condition=Q(project__isnull=False), name="liaison_one_per_side_project"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.project.name if self.project_id else "the organization"
+        return f"{self.get_side_display()} liaison for {where}: {self.user}"

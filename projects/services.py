@@ -21,7 +21,7 @@ from projects.models import LifecycleStep, Project, ProjectStatus
 from projects.signals import project_finished
 
 # Paths under /projects/ that a project slug must not take.
-RESERVED_SLUGS = {"new"}
+RESERVED_SLUGS = {"new", "import", "liaisons"}
 
 PROJECT_FIELDS = (
     "name",

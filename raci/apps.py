@@ -22,3 +22,29 @@ class RaciConfig(AppConfig):
         register_sidebar("raci/_project_sidebar.html", order=40)  # the reminders sent
         # Where the project's matrix departs from the organization's framework, after the summary.
         register_sidebar("raci/_framework_sidebar.html", order=15, context=framework.sidebar_card)
+        self._duties()
+
+    @staticmethod
+    def _duties() -> None:
+        """The duties of the letters (raci.duties, docs/raci-duties.md)."""
+        from projects import signals
+        from projects.registry import register_digest, register_my_work, register_sidebar, register_tile
+        from raci import duties
+
+        signals.accountable_changed.connect(duties.on_accountable_changed, dispatch_uid="raci-duties-accountable")
+        signals.step_status_changed.connect(duties.on_step_status_changed, dispatch_uid="raci-duties-status")
+        register_sidebar("raci/_duties_sidebar.html", order=16, context=duties.sidebar_card)
+        register_my_work("raci/_my_duties.html", order=12, context=duties.my_work_section)
+        register_tile("raci/_tile_unacknowledged.html", order=30, context=duties.tile)
+        register_digest(
+            "raci/email/_acknowledgements",
+            order=10,
+            context=duties.digest_acknowledgements,
+            recipients=duties.acknowledgement_recipients,
+        )
+        register_digest(
+            "raci/email/_consultations",
+            order=20,
+            context=duties.digest_consultations,
+            recipients=duties.consultation_recipients,
+        )

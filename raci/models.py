@@ -226,3 +226,144 @@ class FrameworkRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Framework version {self.number}"
+
+
+# --- Duties of the letters (raci.duties): acknowledging, consulting, informing -------------
+
+
+class AcknowledgementState(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting acknowledgement"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    SUPERSEDED = "superseded", "Superseded (the Accountable person changed)"
+
+
+class Acknowledgement(models.Model):
+    """A person made Accountable on a step, asked to accept it (``raci.duties``).
+
+    One per time someone became Accountable; at most one awaiting per step. A decline
+    carries its reason (database constraint) and removes the A assignment.
+    """
+
+    step = models.ForeignKey("projects.LifecycleStep", on_delete=models.CASCADE, related_name="acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="raci_acknowledgements")
+    state = models.CharField(max_length=12, choices=AcknowledgementState.choices, default=AcknowledgementState.AWAITING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was declined.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step"], condition=Q(state="awaiting"), name="raci_one_awaiting_acknowledgement_per_step"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=AcknowledgementState.values), name="raci_acknowledgement_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(reason=""), name="raci_acknowledgement_decline_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "state"], name="raci_ack_user_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_state_display()} — {self.step}"
+
+
+class ConsultationAnswer(models.TextChoices):
+    AGREE = "agree", "Agrees"
+    CONCERNS = "concerns", "Has concerns"
+    WAIVED = "waived", "Waived by the Accountable person"
+
+
+class Consultation(models.Model):
+    """A Consulted person's answer on a step (or its waiver by the step's Accountable person).
+
+    A Consulted person without a row has not answered yet: the step cannot finish
+    (``raci.selectors.gate_refusal``). Concerns and waivers carry a comment (database).
+    """
+
+    step = models.ForeignKey("projects.LifecycleStep", on_delete=models.CASCADE, related_name="consultations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="raci_consultations")
+    answer = models.CharField(max_length=10, choices=ConsultationAnswer.choices)
+    comment = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["step_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "user"], name="raci_one_consultation_per_person_per_step"),
+            models.CheckConstraint(condition=Q(answer__in=ConsultationAnswer.values), name="raci_consultation_valid"),
+            models.CheckConstraint(
+                condition=Q(answer="agree") | ~Q(comment=""), name="raci_consultation_concerns_have_comment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_answer_display()} — {self.step}"
+
+
+class InformKind(models.TextChoices):
+    FINISHED = "finished", "Step finished"
+    BLOCKED = "blocked", "Step blocked"
+    ACCOUNTABLE = "accountable", "Accountable person changed"
+    DECLINED = "declined", "Accountability declined"
+
+
+class InformItem(models.Model):
+    """One thing to tell one person in their next digest (``raci.duties``).
+
+    Written in the transaction of the event; claimed and marked sent by the reminder
+    sweep with the same protocol as ``Reminder`` (``raci.reminder_sweep``), so it is
+    sent at most once and a dead worker's claim is taken over.
+    """
+
+    step = models.ForeignKey("projects.LifecycleStep", on_delete=models.CASCADE, related_name="inform_items")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inform_items")
+    kind = models.CharField(max_length=12, choices=InformKind.choices)
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=36, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(ReminderRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=InformKind.values), name="raci_inform_kind_valid")]
+        indexes = [
+            models.Index(fields=["recipient", "sent_at"], name="raci_inform_recipient_idx"),
+            models.Index(fields=["claim_token"], name="raci_inform_claim_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} — {self.text}"
+
+
+class DigestDelivery(models.Model):
+    """A digest sent to a person with nothing to be reminded of (only sections and
+    inform items): at most one per person per reminder period, claimed like ``Reminder``."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=36, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(ReminderRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "period_start"], name="raci_digest_once_per_period"),
+        ]
+        indexes = [models.Index(fields=["claim_token"], name="raci_delivery_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recipient} — {self.period_start:%Y-%m-%d %H:%M}"

@@ -3,7 +3,9 @@
 Composing and handing a message to Django's e-mail backend; nothing here
 touches the database except reading who the administrators are. Whether a
 digest may be sent, and recording that it was, is ``raci.reminder_sweep``'s job.
-Templates: ``templates/raci/email/digest.txt`` and ``digest.html``.
+Templates: ``templates/raci/email/digest.txt`` and ``digest.html``; the digest also
+lists the person's inform items and includes every registered section
+(``projects.registry.register_digest``: ``<template>.txt`` / ``<template>.html``).
 
 Every link is absolute, built from ``settings.SITE_URL`` (``TANDEM_SITE_URL``;
 ``make run PORT=…`` sets it to the port it serves). Every digest carries its
@@ -50,11 +52,32 @@ def _projects(items: list) -> list[dict]:
     return list(grouped.values())
 
 
+def subject_of(digest: Digest) -> str:
+    """The unowned steps when there are any, else what else the digest brings."""
+    steps = len(digest.items)
+    if steps:
+        subject = (
+            f"Tandem: {steps} step{'s' if steps != 1 else ''} need{'s' if steps == 1 else ''} an accountable owner"
+        )
+    else:
+        count = len(digest.informed)
+        news = f"{count} update{'s' if count != 1 else ''}" if count else ""
+        subject = "Tandem: your digest" + (f" ({news})" if news else "")
+    return f"[Escalation] {subject}" if digest.escalation else subject
+
+
+def _sections(digest: Digest) -> list[dict]:
+    """The registered sections (``projects.registry.register_digest``) to include:
+    each with its two templates and what its ``context`` returned."""
+    return [
+        {"txt": f"{shown.template}.txt", "html": f"{shown.template}.html", "part": shown.part}
+        for shown in digest.sections
+    ]
+
+
 def digest_message(digest: Digest) -> EmailMultiAlternatives:
     steps = len(digest.items)
-    subject = f"Tandem: {steps} step{'s' if steps != 1 else ''} need{'s' if steps == 1 else ''} an accountable owner"
-    if digest.escalation:
-        subject = f"[Escalation] {subject}"
+    subject = subject_of(digest)
     reminders_off_url = reminder_optout.url_for(digest.recipient)
     items = listed(digest)
     context = {
@@ -67,6 +90,14 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
             {"project": project, "label": label, "url": settings.SITE_URL + project.get_absolute_url()}
             for project, label in digest.going_alone
         ],
+        "informed": [
+            {
+                "item": item,
+                "url": settings.SITE_URL + item.step.project.get_absolute_url() + f"#step-{item.step.number}",
+            }
+            for item in digest.informed
+        ],
+        "sections": _sections(digest),
         "site_url": settings.SITE_URL,
         "preferences_url": settings.SITE_URL + reverse("preferences"),
         "reminders_off_url": reminders_off_url,

@@ -94,6 +94,14 @@ class Digest:
     # The active projects this person sponsors where one side goes it alone
     # (``raci.going_alone``): (project, "Marketing is going it alone").
     going_alone: list[tuple[Project, str]] = field(default_factory=list)
+    # What else the digest carries (raci.reminder_extras): the inform items this run
+    # claimed for the person, and the registered sections with something for them.
+    informed: list = field(default_factory=list)
+    sections: list = field(default_factory=list)
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.items or self.informed or self.sections)
 
     @property
     def escalation(self) -> bool:

@@ -24,6 +24,11 @@ reminder goes out once: the database decides, not Celery (docs/reliability.md).
 6. A run still "running" past the claim timeout (its worker was killed) is
    marked abandoned by the next sweep.
 
+A periodic run's digests also carry inform items and registered sections
+(``raci.reminder_extras``): the items are claimed with the same token and
+started and marked sent in the same transaction as the person's reminders, so
+the rules above hold for them too (docs/raci-duties.md).
+
 Every timestamp a run writes comes from its clock (``RunClock``), which starts
 at the ``now`` it was given. The queries of a sweep do not depend on the number
 of projects or steps: a fixed handful to plan, create and claim, then one per
@@ -41,8 +46,8 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from raci import reminder_mail, reminder_safety_net
-from raci.models import Reminder, ReminderRun, ReminderRunStatus
+from raci import reminder_extras, reminder_mail, reminder_safety_net
+from raci.models import DigestDelivery, InformItem, Reminder, ReminderRun, ReminderRunStatus
 from raci.reminder_plan import Digest, Planned, add_going_alone, by_person, period_start, plan_reminders
 
 logger = logging.getLogger(__name__)
@@ -90,8 +95,17 @@ def sweep(
     if not dry_run:
         abandon_stale_runs(now=clock.start)
     reminders = plan_reminders(now=clock.start, project_ids=project_ids)
-    result = SweepResult(steps_found=len(reminders.steps), digests=reminders.digests)
-    if dry_run or not reminders.planned:
+    reminded = {p.recipient.pk for p in reminders.planned}
+    # Inform items and registered sections (raci.reminder_extras): on the periodic run only.
+    extras = (
+        []
+        if project_ids is not None
+        else [p for p in reminder_extras.candidates(now=clock.start) if p.pk not in reminded]
+    )
+    result = SweepResult(
+        steps_found=len(reminders.steps), digests=reminders.digests + [Digest(person, []) for person in extras]
+    )
+    if dry_run or not result.digests:
         return result
     if reminder_safety_net.holds(recipients=result.recipients, now=clock.now()):
         result.held = True
@@ -106,9 +120,27 @@ def sweep(
     period = period_start(clock.start)
     _create_rows(reminders.planned, period, clock.now())
     claim = _claim(result.run, period, reminders.planned, clock.now())
-    result.digests = add_going_alone(by_person(claim.planned))
+    digests = by_person(claim.planned)
+    owned = reminder_extras.claim_deliveries(result.run, claim.token, period, extras, clock.now())
+    digests += [Digest(person, []) for person in extras if person.pk in owned]
+    result.digests = _with_extras(add_going_alone(digests), claim, clock)
     _send_all(result, claim, clock)
     return result
+
+
+def _with_extras(digests: list[Digest], claim: "Claim", clock: RunClock) -> list[Digest]:
+    """Add each digest's inform items (claimed with the run's token) and sections; a
+    digest left with nothing to say is dropped and its period's claim given back."""
+    informed = reminder_extras.claim_inform_items(
+        claim.run, claim.token, [d.recipient.pk for d in digests], clock.now()
+    )
+    for digest in digests:
+        digest.informed = informed.get(digest.recipient.pk, [])
+        digest.sections = reminder_extras.sections_for(digest.recipient)
+    empty = [d.recipient.pk for d in digests if not d.has_content]
+    if empty:
+        reminder_extras.release(claim.token, empty)
+    return [d for d in digests if d.has_content]
 
 
 def _create_rows(planned: list[Planned], period: datetime, now: datetime) -> None:
@@ -135,6 +167,7 @@ class Claim:
     token: str
     rows: dict[int, tuple[int, int]]  # reminder id -> (step id, recipient id)
     planned: list[Planned]
+    run: ReminderRun | None = None
 
 
 def _claim(run: ReminderRun, period: datetime, planned: list[Planned], now: datetime) -> Claim:
@@ -144,6 +177,8 @@ def _claim(run: ReminderRun, period: datetime, planned: list[Planned], now: date
     is not stale) or already sent is not touched, so it is never sent twice.
     """
     token = uuid.uuid4().hex
+    if not planned:  # nothing to remind of: the token still claims inform items and digests
+        return Claim(token, {}, [], run)
     stale = now - timedelta(seconds=settings.TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS)
     wanted = {(p.step.pk, p.recipient.pk): p for p in planned}
     step_ids = sorted({p.step.pk for p in planned})
@@ -162,7 +197,7 @@ def _claim(run: ReminderRun, period: datetime, planned: list[Planned], now: date
         Reminder.objects.filter(pk__in=stray).update(claim_token="", claimed_at=None)
     stray_ids = set(stray)
     mine = {pk: (step_id, recipient_id) for pk, step_id, recipient_id in owned if pk not in stray_ids}
-    return Claim(token, mine, [wanted[pair] for pair in mine.values()])
+    return Claim(token, mine, [wanted[pair] for pair in mine.values()], run)
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -237,7 +272,11 @@ def _send(digest: Digest, claim: Claim, clock: RunClock) -> str:
     """Send one digest: record the start, send, mark sent (or release on a failed send)."""
     pairs = {(i.step.pk, i.recipient.pk) for i in digest.items}
     ids = [pk for pk, pair in claim.rows.items() if pair in pairs]
-    mine = Reminder.objects.filter(pk__in=ids, claim_token=claim.token, sent_at=None)
+    mine = Rows(
+        Reminder.objects.filter(pk__in=ids, claim_token=claim.token, sent_at=None),
+        InformItem.objects.filter(pk__in=[i.pk for i in digest.informed], claim_token=claim.token, sent_at=None),
+        DigestDelivery.objects.filter(recipient=digest.recipient, claim_token=claim.token, sent_at=None),
+    )
     email = digest.recipient.email
     try:
         started = durably(lambda: mine.update(send_started_at=clock.now()), what=f"starting the send to {email}")
@@ -256,6 +295,23 @@ def _send(digest: Digest, claim: Claim, clock: RunClock) -> str:
     if _record(mine, f"marking the send to {email}", sent_at=clock.now(), last_error=""):
         return SENT
     return UNRECORDED
+
+
+class Rows:
+    """A digest's rows in every table that records it (reminders, inform items, the
+    period's delivery): each write updates them all in one transaction, so they are
+    started, released and marked sent together. Fields only reminders have
+    (``last_error``) are written to the reminders only."""
+
+    def __init__(self, reminders, *others):
+        self.reminders = reminders
+        self.others = others
+
+    def update(self, **values) -> int:
+        shared = {k: v for k, v in values.items() if k != "last_error"}
+        with transaction.atomic():
+            count = self.reminders.update(**values)
+            return count + sum(rows.update(**shared) for rows in self.others)
 
 
 def _record(rows, what: str, **values) -> bool:

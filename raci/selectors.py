@@ -27,7 +27,15 @@ from governance.models import Side, User
 from projects.access import visible_projects
 from projects.lifecycle import STEP_COUNT, SuggestedSide
 from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
-from raci.models import WORKING_ROLES, RaciAssignment, Reminder, Role
+from raci.models import (
+    WORKING_ROLES,
+    Acknowledgement,
+    AcknowledgementState,
+    Consultation,
+    RaciAssignment,
+    Reminder,
+    Role,
+)
 from raci.transitions import Transition, available_transitions
 
 # An inactive person holds no A or R that counts: a step whose Accountable
@@ -168,17 +176,30 @@ def steps_with_people(project: Project) -> list[LifecycleStep]:
     """The project's ten steps in order, each with ``accountable`` (an active
     user or None), ``inactive_accountable`` (the Accountable person when they
     are no longer active: the step is unowned), ``responsible`` (active users)
-    and ``assignment_list``; two queries."""
+    ``assignment_list``, ``answered_ids`` (Consulted people who answered or were waived,
+    ``raci.duties``) and ``awaiting_acknowledgement``; three queries."""
     steps = list(
-        project.steps.order_by("number").prefetch_related(
+        project.steps.order_by("number")
+        .prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=RaciAssignment.objects.select_related("user").order_by("role", "user__first_name"),
                 to_attr="assignment_list",
+            ),
+            Prefetch(
+                "consultations",
+                queryset=Consultation.objects.only("pk", "step_id", "user_id"),
+                to_attr="consultation_list",
+            ),
+        )
+        .annotate(
+            awaiting_acknowledgement=Exists(
+                Acknowledgement.objects.filter(step=OuterRef("pk"), state=AcknowledgementState.AWAITING)
             )
         )
     )
     for step in steps:
+        step.answered_ids = {c.user_id for c in step.consultation_list}
         holder = next((a.user for a in step.assignment_list if a.role == Role.ACCOUNTABLE), None)
         step.accountable = holder if holder is not None and holder.is_active else None
         step.inactive_accountable = holder if holder is not None and not holder.is_active else None
@@ -198,8 +219,10 @@ class Matrix:
 
 def matrix_for(project: Project, *, extra_people: Iterable[int] = ()) -> Matrix:
     """The project's RACI matrix: people (key people first, then role holders,
-    then ``extra_people``) × the ten steps. Three queries, whatever the size."""
-    steps = list(project.steps.order_by("number"))
+    then ``extra_people``) × the ten steps, each step with ``awaiting_acknowledgement``
+    (``raci.duties``). Three queries, whatever the size."""
+    awaiting = Acknowledgement.objects.filter(step=OuterRef("pk"), state=AcknowledgementState.AWAITING)
+    steps = list(project.steps.annotate(awaiting_acknowledgement=Exists(awaiting)).order_by("number"))
     assignments = list(RaciAssignment.objects.filter(step__project=project).values_list("user_id", "step_id", "role"))
     roles = {(user_id, step_id): role for user_id, step_id, role in assignments}
     ordered_ids = [p.pk for p in project.key_people]
@@ -408,6 +431,8 @@ class GateRefusal:
     @property
     def message(self) -> str:
         """The reason and the way out, as the service says it."""
+        if self.role == Role.CONSULTED:
+            return f"{self.reason} They answer on the step's duties page, or its Accountable person waives it."
         active = "an active one" if self.inactive else "one"
         return f"{self.reason} Assign {active} in the RACI matrix first."
 
@@ -427,19 +452,48 @@ class GateRefusal:
     @property
     def need(self) -> str:
         """What is missing, e.g. "an Accountable person" or "an active Responsible person (… is inactive)"."""
+        if self.role == Role.CONSULTED:
+            return "answers from its Consulted people (" + self.reason.rsplit(": ", 1)[-1].rstrip(".") + ")"
         if self.inactive:
             return f"an active {self.role_label} person ({self.inactive} is inactive)"
         return self.role_needed
 
 
-def gate_refusal(step: LifecycleStep, transition: str, holders: Iterable[RaciAssignment]) -> GateRefusal | None:
+def gate_refusal(
+    step: LifecycleStep, transition: str, holders: Iterable[RaciAssignment], answered: Iterable[int] = ()
+) -> GateRefusal | None:
     """The RACI gate: start and reopen need an Accountable person, finish also a
-    Responsible one; an inactive person's A or R does not count. ``holders`` are
-    the step's assignments (their users loaded). None when the gate lets the
-    transition through. ``raci.services.step_transition`` enforces this; pages
-    offer only the transitions that pass it (``step_actions``)."""
+    Responsible one, and an answer (or a waiver) from every active Consulted person;
+    an inactive person's A or R does not count. ``holders`` are the step's assignments
+    (their users loaded), ``answered`` the ids of Consulted people with a consultation
+    row (``raci.duties``). None when the gate lets the transition through.
+    ``raci.services.step_transition`` enforces this; pages offer only the transitions
+    that pass it (``step_actions``)."""
     if transition not in (Transition.START, Transition.REOPEN, Transition.FINISH):
         return None
+    holders = list(holders)
+    refusal = _working_refusal(step, transition, holders)
+    if refusal is None and transition == Transition.FINISH:
+        refusal = _consultation_refusal(step, holders, set(answered))
+    return refusal
+
+
+def _consultation_refusal(step: LifecycleStep, holders: list[RaciAssignment], answered: set[int]) -> GateRefusal | None:
+    waiting = sorted(
+        h.user.display_name
+        for h in holders
+        if h.role == Role.CONSULTED and h.user.is_active and h.user_id not in answered
+    )
+    if not waiting:
+        return None
+    reason = (
+        f"Step {step.number}, {step.name}, cannot finish: Consulted "
+        f"{'person has' if len(waiting) == 1 else 'people have'} not answered yet: {', '.join(waiting)}."
+    )
+    return GateRefusal(step.number, Transition.FINISH, Role.CONSULTED, None, reason)
+
+
+def _working_refusal(step: LifecycleStep, transition: str, holders: list[RaciAssignment]) -> GateRefusal | None:
     working = sorted((h for h in holders if h.role in WORKING_ROLES), key=lambda h: (h.role, h.user_id))
     verb = "finish" if transition == Transition.FINISH else "start"
     needed = WORKING_ROLES if transition == Transition.FINISH else (Role.ACCOUNTABLE,)
@@ -463,7 +517,7 @@ def step_actions(step: LifecycleStep) -> tuple[list[tuple[str, str]], list[GateR
     refuses, why (no query)."""
     offered, refused = [], []
     for transition in available_transitions(step):
-        refusal = gate_refusal(step, transition, step.assignment_list)
+        refusal = gate_refusal(step, transition, step.assignment_list, getattr(step, "answered_ids", ()))
         if refusal is None:
             offered.append((transition, Transition.LABELS[transition]))
         else:

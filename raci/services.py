@@ -27,7 +27,7 @@ from governance.models import User
 from projects import access, figures, signals
 from projects.models import LifecycleStep, Project, StepStatus
 from raci import selectors, transitions
-from raci.models import WORKING_ROLES, RaciAssignment, ReminderRun, ReminderRunStatus, Role
+from raci.models import WORKING_ROLES, Consultation, RaciAssignment, ReminderRun, ReminderRunStatus, Role
 
 Cell = tuple[int, int]  # (user id, step id)
 
@@ -320,8 +320,9 @@ def _check_gate(step: LifecycleStep, transition: str) -> None:
     """Start and reopen need an Accountable person, finish also a Responsible
     one; an inactive person's A or R does not count (``selectors.gate_refusal``,
     the rule pages use to offer only what can succeed)."""
-    holders = RaciAssignment.objects.filter(step=step, role__in=WORKING_ROLES).select_related("user")
-    refusal = selectors.gate_refusal(step, transition, list(holders))
+    holders = RaciAssignment.objects.filter(step=step, role__in=(*WORKING_ROLES, Role.CONSULTED)).select_related("user")
+    answered = Consultation.objects.filter(step=step).values_list("user_id", flat=True)
+    refusal = selectors.gate_refusal(step, transition, list(holders), set(answered))
     if refusal is not None:
         raise GateRefused(refusal)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raci import framework_views, reminder_optout, views
+from raci import duties_views, framework_views, reminder_optout, views
 
 app_name = "raci"
 
@@ -28,4 +28,19 @@ urlpatterns += [
     path("framework/", framework_views.framework_page, name="framework"),
     path("framework/edit/", framework_views.framework_edit, name="framework_edit"),
     path("projects/<slug:slug>/framework/", framework_views.framework_apply_view, name="framework_apply"),
+]
+
+# The duties of the letters (raci.duties_views, docs/raci-duties.md).
+urlpatterns += [
+    path("projects/<slug:slug>/steps/<int:number>/duties/", duties_views.step_duties, name="step_duties"),
+    path("projects/<slug:slug>/steps/<int:number>/duties/accept/", duties_views.acknowledge, name="acknowledge"),
+    path("projects/<slug:slug>/steps/<int:number>/duties/decline/", duties_views.decline, name="decline"),
+    path("projects/<slug:slug>/steps/<int:number>/duties/consult/", duties_views.consult, name="consult"),
+    path(
+        "projects/<slug:slug>/steps/<int:number>/duties/waive/<int:user_id>/",
+        duties_views.waive,
+        name="waive_consultation",
+    ),
+    # The digest's one-click acceptance (a signed link; no login needed).
+    path("accountable/accept/<str:token>/", duties_views.acknowledge_link, name="acknowledge_link"),
 ]

@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core import signing
 
+from governance.models import Side
 from scorecards.models import SCORE_CHOICES, Candidate
 
 SCORE_ERROR = "Choose a score from 1 (Very poor) to 5 (Great)."
@@ -194,8 +195,41 @@ class DecisionForm(forms.Form):
             field.label = reason_label or field.label
             field.help_text = reason_help or field.help_text
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Choose this vendor"))
+        self.helper.add_input(Submit("submit", "Propose this vendor"))
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why withdraw the decision")
+    # The decision the page showed: a withdrawal never reaches a proposal recorded since.
+    decision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class SignForm(forms.Form):
+    """One sponsor's position on a proposed vendor decision."""
+
+    side = forms.ChoiceField(choices=Side.choices, widget=forms.HiddenInput)
+    position = forms.ChoiceField(
+        choices=[("agree", "I agree"), ("disagree", "I disagree")], widget=forms.RadioSelect, label="Your position"
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Comment",
+        help_text="Required when you disagree: your dissent is part of the record.",
+        max_length=2000,
+    )
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("position") == "disagree" and not (data.get("comment") or "").strip():
+            self.add_error("comment", "Say why you disagree: your dissent is part of the record.")
+        return data
+
+
+class TieBreakForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why the decision should stand despite the disagreement",
+        max_length=2000,
+    )

@@ -209,8 +209,30 @@ class Invitation(models.Model):
         return f"{self.user} invited to rate {self.candidate}"
 
 
+class DecisionQuerySet(models.QuerySet):
+    def standing(self):
+        """Decisions in force: they stood (both sponsors agreed, or the budget owner broke a tie) and are not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True, stood_at__isnull=False)
+
+    def proposed(self):
+        """Proposals waiting for the sponsors' signatures (not standing, not withdrawn)."""
+        return self.filter(withdrawn_at__isnull=True, stood_at__isnull=True)
+
+
 class Decision(models.Model):
-    """The vendor chosen at step 5, with its evidence frozen at that moment."""
+    """The vendor chosen at step 5, with its evidence frozen at that moment.
+
+    Recorded as a *proposal* (``stood_at`` empty) that both sponsors sign
+    (``DecisionSignature``); it stands (``stood_at``) once both agree, or once the
+    budget owner's sponsor breaks a disagreement (``tie_broken_by`` and its reason).
+    Decisions recorded before dual signatures existed stood at once (``rule``).
+    At most one decision per scorecard is not withdrawn: the open proposal or the
+    standing decision.
+    """
+
+    class Rule(models.TextChoices):
+        SINGLE = "single", "Recorded before dual signatures"
+        DUAL = "dual", "Signed by both sponsors"
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="decisions")
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="decisions")
@@ -220,19 +242,81 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(auto_now_add=True)
     results_snapshot = models.JSONField()
     raci_snapshot = models.JSONField()
+    rule = models.CharField(max_length=10, choices=Rule.choices, default=Rule.DUAL)
+    stood_at = models.DateTimeField(null=True, blank=True)
+    tie_broken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tie_broken_at = models.DateTimeField(null=True, blank=True)
+    tie_break_reason = models.TextField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.TextField(blank=True)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-decided_at"]
         constraints = [
+            # One open proposal or standing decision per scorecard.
             models.UniqueConstraint(
                 fields=["scorecard"], condition=Q(withdrawn_at__isnull=True), name="decision_one_standing_per_scorecard"
-            )
+            ),
+            models.CheckConstraint(condition=Q(rule__in=["single", "dual"]), name="decision_rule_valid"),
+            models.CheckConstraint(
+                condition=~Q(rule="single") | Q(stood_at__isnull=False), name="decision_single_rule_stood"
+            ),
+            models.CheckConstraint(
+                condition=Q(tie_broken_by__isnull=True) | (~Q(tie_break_reason="") & Q(stood_at__isnull=False)),
+                name="decision_tie_break_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.candidate} chosen for {self.scorecard.project}"
+        verb = "chosen" if self.stood_at else "proposed"
+        return f"{self.candidate} {verb} for {self.scorecard.project}"
+
+    @property
+    def is_standing(self) -> bool:
+        return self.stood_at is not None and self.withdrawn_at is None
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.stood_at is None and self.withdrawn_at is None
+
+
+class DecisionSignature(models.Model):
+    """One sponsor's position on a vendor decision: agree, or disagree with a comment.
+
+    Never overwritten: a sponsor who changes their mind (only while the decision
+    does not stand) adds a new signature and the old one is marked superseded,
+    so at most one signature per side is current (database) and the page shows
+    the whole history.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="signatures")
+    side = models.CharField(max_length=20, choices=Side.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agrees = models.BooleanField()
+    comment = models.TextField(blank=True)
+    signed_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "side"],
+                condition=Q(superseded_at__isnull=True),
+                name="decision_signature_one_current_per_side",
+            ),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="decision_signature_side_valid"),
+            models.CheckConstraint(
+                condition=Q(agrees=True) | ~Q(comment=""), name="decision_signature_dissent_comment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer} {'agrees' if self.agrees else 'disagrees'} ({self.get_side_display()})"

@@ -29,6 +29,7 @@ from scorecards.models import (
     Candidate,
     Criterion,
     Decision,
+    DecisionSignature,
     Group,
     Invitation,
     Rating,
@@ -273,8 +274,8 @@ def portfolio_vendors(projects: QuerySet, *, viewer: User) -> dict[int, VendorSu
     ``services.standings_refresh``: one query for any number of projects (two
     for a viewer who is not an executive: a candidate's figures stay blind to
     whoever has not rated it, as on the scorecard page)."""
-    standing = Decision.objects.filter(candidate=OuterRef("pk"), withdrawn_at__isnull=True)
-    decided = Decision.objects.filter(scorecard=OuterRef("scorecard"), withdrawn_at__isnull=True)
+    standing = Decision.objects.standing().filter(candidate=OuterRef("pk"))
+    decided = Decision.objects.standing().filter(scorecard=OuterRef("scorecard"))
     others = (
         Candidate.objects.filter(scorecard=OuterRef("scorecard"))
         .order_by()
@@ -439,6 +440,7 @@ def ratings_waiting_for(user: User) -> list[Candidate]:
     submitted, on active projects they may see whose vendor is not yet chosen
     (one query); ``draft`` is true when they have started."""
     mine = RatingSheet.objects.filter(candidate=OuterRef("pk"), rater=user)
+    # A proposal waiting for signatures freezes the scorecard too.
     standing = Decision.objects.filter(scorecard=OuterRef("scorecard"), withdrawn_at__isnull=True)
     invited = Invitation.objects.filter(candidate=OuterRef("pk"), user=user)
     return list(
@@ -463,7 +465,12 @@ class ProjectScorecard:
 
     @property
     def standing(self) -> Decision | None:
-        return next((d for d in self.decisions if d.withdrawn_at is None), None)
+        return next((d for d in self.decisions if d.is_standing), None)
+
+    @property
+    def proposal(self) -> Decision | None:
+        """The proposal waiting for the sponsors' signatures, if any."""
+        return next((d for d in self.decisions if d.is_proposal), None)
 
     @property
     def shown(self) -> list[CandidateResult]:
@@ -482,7 +489,9 @@ def project_scorecard(project, *, viewer: User) -> ProjectScorecard | None:
     if scorecard is None:
         return None
     decisions = list(
-        scorecard.decisions.select_related("candidate", "decided_by", "withdrawn_by").order_by("-decided_at")
+        scorecard.decisions.select_related("candidate", "decided_by", "withdrawn_by", "tie_broken_by").order_by(
+            "-decided_at"
+        )
     )
     return ProjectScorecard(results=scorecard_results(scorecard, viewer=viewer), decisions=decisions)
 
@@ -502,20 +511,163 @@ def withdrawn_decisions(scorecard: Scorecard) -> list[Decision]:
 
 
 def vendor_decision_log(vendor: ProjectScorecard | None) -> list[LogEntry]:
-    """The project's vendor choices and their withdrawals as decision-log entries,
-    from ``project_scorecard``'s decisions (no query)."""
+    """The project's vendor proposals, choices and their withdrawals as decision-log
+    entries, from ``project_scorecard``'s decisions (no query)."""
     entries = []
     for decision in vendor.decisions if vendor else []:
-        entries.append(
-            LogEntry(decision.decided_at, decision.decided_by, f"Chose {decision.candidate.name}", decision.rationale)
-        )
-        if decision.withdrawn_at:
+        name = decision.candidate.name
+        if decision.rule == Decision.Rule.SINGLE:
+            entries.append(LogEntry(decision.decided_at, decision.decided_by, f"Chose {name}", decision.rationale))
+        else:
+            entries.append(LogEntry(decision.decided_at, decision.decided_by, f"Proposed {name}", decision.rationale))
+        if decision.tie_broken_at:
             entries.append(
-                LogEntry(
-                    decision.withdrawn_at,
-                    decision.withdrawn_by,
-                    f"Withdrew the choice of {decision.candidate.name}",
-                    decision.withdrawal_reason,
-                )
-            )
+                LogEntry(decision.tie_broken_at, decision.tie_broken_by, f"Broke the tie: chose {name}",
+                         decision.tie_break_reason)
+            )  # fmt: skip
+        elif decision.stood_at and decision.rule == Decision.Rule.DUAL:
+            entries.append(LogEntry(decision.stood_at, None, f"Both sponsors agreed: chose {name}"))
+        if decision.withdrawn_at:
+            what = "choice" if decision.stood_at else "proposal"
+            entries.append(
+                LogEntry(decision.withdrawn_at, decision.withdrawn_by, f"Withdrew the {what} of {name}",
+                         decision.withdrawal_reason)
+            )  # fmt: skip
     return entries
+
+
+# --- Vendor decisions both sponsors sign (docs/vendor-decisions.md) ---------------------------
+
+_PROPOSAL_RELATED = ("scorecard__project", "candidate", "decided_by")
+
+
+def decisions_awaiting_signature(viewer: User) -> QuerySet[Decision]:
+    """Proposed vendor decisions not yet standing (nor withdrawn) on projects ``viewer``
+    may see, oldest first, with their project, candidate and proposer selected
+    (one query). The steering committee's agenda reads it."""
+    return (
+        Decision.objects.proposed()
+        .filter(scorecard__project__in=visible_projects(viewer))
+        .select_related(*_PROPOSAL_RELATED)
+        .order_by("decided_at", "pk")
+    )
+
+
+def _unsigned_by_sponsor(side: str, sponsor_field: str):
+    """Proposals whose ``side`` has no current signature by that side's sponsor now."""
+    signed = DecisionSignature.objects.filter(
+        decision=OuterRef("pk"),
+        side=side,
+        superseded_at__isnull=True,
+        signer=OuterRef(f"scorecard__project__{sponsor_field}"),
+    )
+    return ~Exists(signed)
+
+
+def _waiting_filter(user_id: int | None = None) -> Q:
+    """Proposals with a side unsigned by its sponsor (``user_id``: only that sponsor's sides)."""
+    marketing = Q(scorecard__project__marketing_sponsor__isnull=False) & _unsigned_by_sponsor(
+        "marketing", "marketing_sponsor"
+    )
+    it = Q(scorecard__project__it_sponsor__isnull=False) & _unsigned_by_sponsor("it", "it_sponsor")
+    if user_id is not None:
+        marketing &= Q(scorecard__project__marketing_sponsor=user_id)
+        it &= Q(scorecard__project__it_sponsor=user_id)
+    return marketing | it
+
+
+def signatures_waiting_for(user: User) -> list[Decision]:
+    """Proposals waiting for ``user``'s signature as a sponsor of the project (one query),
+    oldest first; ``side_labels`` says which sides are theirs to sign."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    rows = list(
+        Decision.objects.proposed()
+        .filter(_waiting_filter(user.pk), scorecard__project__in=visible_projects(user))
+        .select_related(*_PROPOSAL_RELATED)
+        .order_by("decided_at", "pk")
+    )
+    for decision in rows:
+        project = decision.scorecard.project
+        decision.side_labels = [
+            label
+            for side, label, sponsor_id in (
+                ("marketing", "Marketing", project.marketing_sponsor_id),
+                ("it", "IT", project.it_sponsor_id),
+            )
+            if sponsor_id == user.pk
+        ]
+    return rows
+
+
+def signature_recipient_ids() -> set[int]:
+    """Ids of the active sponsors with a signature waiting on some proposal (two
+    queries, one per side): the digest's recipients."""
+    ids: set[int] = set()
+    for side, field_name in (("marketing", "marketing_sponsor"), ("it", "it_sponsor")):
+        sponsor = f"scorecard__project__{field_name}"
+        ids.update(
+            Decision.objects.proposed()
+            .filter(_unsigned_by_sponsor(side, field_name), **{f"{sponsor}__is_active": True})
+            .values_list(sponsor, flat=True)
+        )
+    return ids
+
+
+def decision_of(scorecard: Scorecard, decision_id: int) -> Decision | None:
+    """The scorecard's decision ``decision_id`` (any state), or None (a stand-in has none)."""
+    if scorecard.pk is None:
+        return None
+    return (
+        scorecard.decisions.select_related("candidate", "decided_by", "withdrawn_by", "tie_broken_by")
+        .filter(pk=decision_id)
+        .first()
+    )
+
+
+@dataclass
+class Position:
+    """One side of a vendor decision: its sponsor now, the current signature and the earlier ones."""
+
+    side: str
+    label: str
+    sponsor: User | None
+    current: DecisionSignature | None
+    history: list[DecisionSignature]
+
+    @property
+    def counts(self) -> bool:
+        """Whether the current signature speaks for the side (signed by its sponsor now)."""
+        return self.current is not None and self.sponsor is not None and self.current.signer_id == self.sponsor.pk
+
+
+def decision_positions(decision: Decision, project) -> list[Position]:
+    """Both sides' positions on ``decision`` (one query); ``project`` with its sponsors loaded."""
+    signatures = list(decision.signatures.select_related("signer").order_by("signed_at", "pk"))
+    positions = []
+    for side, label, sponsor in (
+        ("marketing", "Marketing", project.marketing_sponsor),
+        ("it", "IT", project.it_sponsor),
+    ):
+        mine = [s for s in signatures if s.side == side]
+        current = next((s for s in mine if s.superseded_at is None), None)
+        positions.append(Position(side, label, sponsor, current, [s for s in mine if s is not current]))
+    return positions
+
+
+def decision_snapshot(decision: Decision, viewer: User) -> tuple[list, list[list], int]:
+    """The decision's frozen results (header, rows) as ``viewer`` may see them, and how
+    many rows stay blind: the blind rule applies to the frozen copy too (a row shows
+    only for a candidate whose figures the viewer may see; two queries)."""
+    if not decision.results_snapshot:
+        return [], [], 0
+    header, *rows = decision.results_snapshot
+    seen_ids = visible_candidate_ids(decision.scorecard, viewer)
+    seen = set(Candidate.objects.filter(pk__in=seen_ids).values_list("name", flat=True))
+    shown = [row for row in rows if len(row) > 1 and row[1] in seen]
+    # The page shows the summary columns (the per-criterion means are in the scorecard's export).
+    keep = [i for i, title in enumerate(header) if i < 2 or title.startswith(SNAPSHOT_COLUMNS)]
+    return [header[i] for i in keep], [[row[i] for i in keep] for row in shown], len(rows) - len(shown)
+
+
+SNAPSHOT_COLUMNS = ("IT total", "Marketing total", "Overall", "Below minimum")

@@ -8,8 +8,14 @@ Accountable person or an executive.
 
 Rules: one rating per rater, candidate and criterion (database); scores 1–5
 (database); a submit needs every criterion scored; a scorecard with a standing
-decision is read-only until the decision is withdrawn; a decision against the
-ranking needs its reason.
+decision (or a proposal waiting for signatures) is read-only until it is
+withdrawn; a decision against the ranking needs its reason.
+
+The vendor decision needs both sponsors (``docs/vendor-decisions.md``): recording
+it makes a proposal; each side's sponsor signs (agree, or disagree with a
+comment); it stands when both agree, or when the budget owner's sponsor breaks
+a disagreement with a reason. Only then is step 5's outcome written and
+``vendor_decided`` sent, in the transaction that makes it stand.
 """
 
 from decimal import Decimal
@@ -24,6 +30,7 @@ from projects.models import LifecycleStep, Project
 from scorecards.models import (
     Candidate,
     Decision,
+    DecisionSignature,
     Invitation,
     Rating,
     RatingSheet,
@@ -97,15 +104,31 @@ STANDING_FIELDS = ["it_total", "marketing_total", "overall_total", "rank", "belo
 
 
 def standing_decision(scorecard: Scorecard) -> Decision | None:
-    """The decision in force, if any (a page's unsaved stand-in has none)."""
+    """The decision in force, if any: it stood (both sponsors agreed, or the budget
+    owner broke a tie) and is not withdrawn. A proposal waiting for signatures is
+    not returned (``open_decision``); a page's unsaved stand-in has none."""
+    if scorecard.pk is None:
+        return None
+    return scorecard.decisions.standing().select_related("candidate", "decided_by").first()
+
+
+def open_decision(scorecard: Scorecard) -> Decision | None:
+    """The scorecard's decision that is not withdrawn: the proposal waiting for
+    signatures or the standing decision (at most one, by a database constraint)."""
     if scorecard.pk is None:
         return None
     return scorecard.decisions.filter(withdrawn_at__isnull=True).select_related("candidate", "decided_by").first()
 
 
 def _ensure_open(scorecard: Scorecard) -> None:
-    if standing_decision(scorecard) is not None:
+    current = open_decision(scorecard)
+    if current is not None and current.stood_at is not None:
         raise ValidationError("A vendor has been chosen: the scorecard is read-only until the decision is withdrawn.")
+    if current is not None:
+        raise ValidationError(
+            f"A decision for {current.candidate.name} is waiting for the sponsors' signatures: the scorecard is "
+            "read-only until it stands or is withdrawn."
+        )
 
 
 class StaleEdit(ValidationError):
@@ -352,33 +375,64 @@ def _against_ranking_message(actor: User, results, candidate: Candidate) -> str:
     return f"{candidate.name} is not ranked first: say why you choose it."
 
 
+SIDES = (("marketing", "Marketing"), ("it", "IT"))
+
+
+def sponsors_missing(project: Project) -> str:
+    """The refusal for a project that lacks a sponsor, or "" when both are named."""
+    missing = [
+        title
+        for title, pk in (("marketing sponsor", project.marketing_sponsor_id), ("IT sponsor", project.it_sponsor_id))
+        if pk is None
+    ]
+    if not missing:
+        return ""
+    return (
+        f"Name the project's {' and '.join(missing)} first (edit the project): a vendor decision needs the "
+        "agreement of both sponsors."
+    )
+
+
+def _raci_of(step: LifecycleStep) -> list[dict]:
+    return [
+        {"person": a.user.display_name, "username": a.user.username, "role": a.role}
+        for a in step.assignments.select_related("user").order_by("role", "user__username")
+    ]
+
+
 def decision_record(
     *, actor: User, scorecard: Scorecard, candidate: Candidate, rationale: str, against_ranking_reason: str = ""
 ) -> Decision:
-    """Record the vendor decision with a frozen copy of the results and of step 5's RACI.
+    """Propose the vendor decision, with a frozen copy of the results and of step 5's RACI.
 
-    A decision for a candidate that is not ranked first needs a reason.
+    The proposal asks both sponsors to sign; a proposer who sponsors a side signs
+    it (agree) by recording it, and a proposal both sides agree to stands at once.
+    Refused while another proposal or decision is open, and for a project without
+    both sponsors. A decision for a candidate not ranked first needs a reason.
 
     Who: step 5's Accountable person or an executive (``access.can_decide_vendor``).
     """
     _require_decider(actor, scorecard.project)
     if candidate.scorecard_id != scorecard.pk:
         raise ValidationError("This candidate belongs to another scorecard.")
+    if missing := sponsors_missing(scorecard.project):
+        raise ValidationError(missing)
     with transaction.atomic():
         Scorecard.objects.select_for_update().get(pk=scorecard.pk)
-        if standing_decision(scorecard) is not None:
+        current = open_decision(scorecard)
+        if current is not None and current.stood_at is not None:
             raise ValidationError("A vendor has already been chosen; withdraw that decision first.")
+        if current is not None:
+            raise ValidationError(
+                f"A decision for {current.candidate.name} is already waiting for the sponsors' signatures; "
+                "withdraw that proposal first."
+            )
         if not rationale.strip():
             raise ValidationError({"rationale": "Say why this vendor: the rationale is part of the record."})
         results = scorecard_results(scorecard, viewer=None)
         mine = next(r for r in results.candidates if r.candidate.pk == candidate.pk)
         if mine.rank != 1 and not against_ranking_reason.strip():
             raise ValidationError({"against_ranking_reason": _against_ranking_message(actor, results, candidate)})
-        step = scorecard.project.steps.get(key=VENDOR_STEP)
-        raci = [
-            {"person": a.user.display_name, "username": a.user.username, "role": a.role}
-            for a in step.assignments.select_related("user").order_by("role", "user__username")
-        ]
         decision = Decision.objects.create(
             scorecard=scorecard,
             candidate=candidate,
@@ -386,21 +440,162 @@ def decision_record(
             against_ranking_reason=against_ranking_reason.strip(),
             decided_by=actor,
             results_snapshot=[[_json(cell) for cell in row] for row in results_table(results)],
-            raci_snapshot=raci,
+            raci_snapshot=_raci_of(scorecard.project.steps.get(key=VENDOR_STEP)),
         )
-        _record_outcome(
-            actor,
-            step,
-            f"Chosen: {candidate.name}, by {actor.display_name} on {timezone.localdate():%d %b %Y}. "
-            f"{rationale.strip()}",
-        )
-        signals.vendor_decided.send(sender=Decision, project=scorecard.project, decision=decision, actor=actor)
+        for side, _label in SIDES:
+            if access.sponsor_id_of(scorecard.project, side) == actor.pk:
+                DecisionSignature.objects.create(decision=decision, side=side, signer=actor, agrees=True)
+        _stand_if_agreed(decision, actor)
         return decision
+
+
+def current_positions(decision: Decision) -> dict[str, DecisionSignature]:
+    """By side, the current signature that counts: not superseded, and signed by
+    the person who sponsors that side now (a former sponsor's signature no longer speaks for the side)."""
+    project = decision.scorecard.project
+    return {
+        sig.side: sig
+        for sig in decision.signatures.filter(superseded_at__isnull=True)
+        if sig.signer_id == access.sponsor_id_of(project, sig.side)
+    }
+
+
+def _other_side(side: str) -> str:
+    return "it" if side == "marketing" else "marketing"
+
+
+def has_disagreement(decision: Decision) -> bool:
+    """Whether the side that does not own the budget disagrees: the tie the budget owner may break."""
+    project = decision.scorecard.project
+    position = current_positions(decision).get(_other_side(project.budget_owner_side))
+    return position is not None and not position.agrees
+
+
+def _stand_if_agreed(decision: Decision, actor: User) -> None:
+    positions = current_positions(decision)
+    if all(side in positions and positions[side].agrees for side, _label in SIDES):
+        _stand(decision, actor, "agreed by both sponsors")
+
+
+def _stand(decision: Decision, actor: User, how: str, **fields) -> None:
+    """Make ``decision`` stand (with ``fields``, e.g. the tie-break): step 5's outcome and
+    ``vendor_decided``, inside the caller's transaction."""
+    decision.stood_at = timezone.now()
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    Decision.objects.filter(pk=decision.pk).update(stood_at=decision.stood_at, **fields)
+    project = decision.scorecard.project
+    step = project.steps.get(key=VENDOR_STEP)
+    _record_outcome(
+        actor,
+        step,
+        f"Chosen: {decision.candidate.name}, proposed by {decision.decided_by.display_name} on "
+        f"{timezone.localdate(decision.decided_at):%d %b %Y}, {how} on {timezone.localdate():%d %b %Y}. "
+        f"{decision.rationale}",
+    )
+    signals.vendor_decided.send(sender=Decision, project=project, decision=decision, actor=actor)
+
+
+def _locked_proposal(decision: Decision) -> Decision:
+    """Lock the decision's row and return it as it is now, refusing one that is
+    withdrawn or already stands: two sponsors signing at once queue here, and the
+    second sees what the first wrote."""
+    current = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("scorecard__project", "candidate", "decided_by", "withdrawn_by")
+        .get(pk=decision.pk)
+    )
+    if current.withdrawn_at is not None:
+        who = current.withdrawn_by.display_name if current.withdrawn_by else "Someone"
+        raise ValidationError(f"{who} withdrew this proposal.")
+    if current.stood_at is not None:
+        raise ValidationError(
+            "This decision already stands: positions can no longer change. Withdraw it, with a reason, to reopen "
+            "the choice."
+        )
+    return current
+
+
+def decision_sign(
+    *, actor: User, decision: Decision, side: str, agrees: bool, comment: str = "", seen: int | None = None
+) -> DecisionSignature:
+    """Sign ``side``'s position on a proposed vendor decision: agree, or disagree with a comment.
+
+    A sponsor may change their mind until the decision stands: the new signature
+    supersedes theirs (never deleted). ``seen`` is the id of the side's current
+    signature the signer saw (None for none): when it changed meanwhile, nothing
+    is written and the signer is told. The decision stands once both sides agree.
+
+    Who: that side's sponsor (``access.can_sign_vendor_decision``).
+    """
+    project = decision.scorecard.project
+    label = dict(SIDES).get(side, side)
+    access.require(
+        actor,
+        project,
+        access.can_sign_vendor_decision(actor, project, side),
+        f"Only the project's {label} sponsor signs the {label} position.",
+    )
+    if not agrees and not comment.strip():
+        raise ValidationError({"comment": "Say why you disagree: the dissent is part of the record."})
+    with transaction.atomic():
+        current = _locked_proposal(decision)
+        before = current.signatures.filter(side=side, superseded_at__isnull=True).first()
+        if (before.pk if before else None) != seen:
+            raise ValidationError(
+                f"The {label} position changed since you opened the page; see it below and sign again if needed."
+            )
+        if before is not None:
+            DecisionSignature.objects.filter(pk=before.pk).update(superseded_at=timezone.now())
+        signature = DecisionSignature.objects.create(
+            decision=current, side=side, signer=actor, agrees=agrees, comment=comment.strip()
+        )
+        _stand_if_agreed(current, actor)
+        decision.stood_at = current.stood_at
+        return signature
+
+
+@transaction.atomic
+def decision_break_tie(*, actor: User, decision: Decision, reason: str) -> Decision:
+    """Make a disputed proposal stand: the budget owner breaks the tie, with a written reason.
+
+    The budget owner's side is signed "agree" (if it was not); the dissent stays on the record.
+
+    Who: the sponsor of the project's budget-owner side, when the other side's
+    sponsor disagrees (``access.can_break_vendor_tie``).
+    """
+    project = decision.scorecard.project
+    access.require(
+        actor,
+        project,
+        access.can_break_vendor_tie(actor, project, disagreement=has_disagreement(decision)),
+        "Only the budget owner's sponsor breaks a tie, and only when the other sponsor disagrees.",
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the decision should stand despite the disagreement."})
+    current = _locked_proposal(decision)
+    if not has_disagreement(current):  # the dissent was changed while we waited for the lock
+        raise ValidationError("The other sponsor no longer disagrees: there is no tie to break.")
+    side = project.budget_owner_side
+    mine = current_positions(current).get(side)
+    if mine is None or not mine.agrees:
+        current.signatures.filter(side=side, superseded_at__isnull=True).update(superseded_at=timezone.now())
+        DecisionSignature.objects.create(decision=current, side=side, signer=actor, agrees=True)
+    _stand(
+        current,
+        actor,
+        f"the tie broken by the budget owner, {actor.display_name},",
+        tie_broken_by=actor,
+        tie_broken_at=timezone.now(),
+        tie_break_reason=reason.strip(),
+    )
+    decision.stood_at = current.stood_at
+    return current
 
 
 @transaction.atomic
 def decision_withdraw(*, actor: User, decision: Decision, reason: str) -> Decision:
-    """Withdraw a standing decision (recorded, with its reason); the scorecard reopens.
+    """Withdraw a standing decision or a proposal (recorded, with its reason); the scorecard reopens.
 
     Who: step 5's Accountable person or an executive (``access.can_decide_vendor``).
     """
@@ -416,9 +611,10 @@ def decision_withdraw(*, actor: User, decision: Decision, reason: str) -> Decisi
     Decision.objects.filter(pk=decision.pk).update(
         withdrawn_at=timezone.now(), withdrawn_by=actor, withdrawal_reason=reason.strip()
     )
-    step = decision.scorecard.project.steps.get(key=VENDOR_STEP)
-    _record_outcome(
-        actor, step, f"Decision for {decision.candidate.name} withdrawn by {actor.display_name}: {reason.strip()}"
-    )
+    if current.stood_at is not None:  # a proposal never wrote the outcome
+        step = decision.scorecard.project.steps.get(key=VENDOR_STEP)
+        _record_outcome(
+            actor, step, f"Decision for {decision.candidate.name} withdrawn by {actor.display_name}: {reason.strip()}"
+        )
     decision.refresh_from_db()
     return decision

@@ -14,5 +14,8 @@ urlpatterns = [
     path(base + "candidates/<int:candidate_id>/invite/", views.invite, name="invite"),
     path(base + "candidates/<int:candidate_id>/choose/", views.decide, name="decide"),
     path(base + "decision/withdraw/", views.withdraw, name="withdraw"),
+    path(base + "decisions/<int:decision_id>/", views.decision, name="decision"),
+    path(base + "decisions/<int:decision_id>/sign/<str:side>/", views.decision_sign, name="decision_sign"),
+    path(base + "decisions/<int:decision_id>/break-tie/", views.decision_break_tie, name="decision_break_tie"),
     path(base + "export.<str:fmt>", views.export, name="export"),
 ]

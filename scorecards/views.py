@@ -7,7 +7,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.access import Action, can_decide_vendor, can_manage, get_project_or_404, is_member, member_ids
+from projects.access import (
+    Action,
+    can_break_vendor_tie,
+    can_decide_vendor,
+    can_manage,
+    can_sign_vendor_decision,
+    get_project_or_404,
+    is_member,
+    member_ids,
+)
 from projects.forms import add_service_errors
 from projects.models import StepStatus
 from projects.placed_messages import at
@@ -19,6 +28,8 @@ from scorecards.forms import (
     DecisionForm,
     InviteForm,
     RatingForm,
+    SignForm,
+    TieBreakForm,
     WithdrawForm,
     candidate_changes,
 )
@@ -26,6 +37,9 @@ from scorecards.models import Candidate, RatingSheet
 from scorecards.selectors import (
     candidate_of,
     chart_data,
+    decision_of,
+    decision_positions,
+    decision_snapshot,
     invite_suggestions,
     my_sheets,
     scorecard_of,
@@ -58,7 +72,7 @@ def _errors(request, error: ValidationError) -> None:
 def scorecard(request, slug):
     project, sc = _load(request, slug)
     results = scorecard_results(sc, viewer=request.user)
-    decision = services.standing_decision(sc)
+    decision = services.open_decision(sc)  # the standing decision, or the proposal waiting for signatures
     chart = chart_data(results)
     context = {
         "project": project,
@@ -74,7 +88,7 @@ def scorecard(request, slug):
         "withdraw_form": WithdrawForm(),
         "chart": chart,
         "any_hidden": any(not r.visible for r in results.candidates),
-        "vendor_step": project.steps.filter(key=VENDOR_STEP).first() if decision else None,
+        "vendor_step": project.steps.filter(key=VENDOR_STEP).first() if decision and decision.stood_at else None,
     }
     return render(request, "scorecards/scorecard.html", context)
 
@@ -183,7 +197,7 @@ def rate(request, slug, candidate_id):
         "form": form,
         "sheet": sheet,
         "pending": pending,
-        "read_only": bool(services.standing_decision(sc)),
+        "read_only": bool(services.open_decision(sc)),
     }
     return render(request, "scorecards/rate.html", context)
 
@@ -237,15 +251,19 @@ def decide(request, slug, candidate_id):
     form = DecisionForm(data, **_reason_question(candidate, mine, results, leaders_visible))
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_record(actor=request.user, scorecard=sc, candidate=candidate, **form.cleaned_data)
+            decision = services.decision_record(
+                actor=request.user, scorecard=sc, candidate=candidate, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            step = project.steps.get(key=VENDOR_STEP)
-            messages.success(request, _decided_message(project, step, candidate), extra_tags=at(f"step-{step.number}"))
-            return redirect(project.get_absolute_url() + f"#step-{step.number}")
+            if decision.stood_at is None:
+                messages.success(request, f"“{candidate.name}” proposed. It stands once both sponsors agree.")
+                return redirect("scorecards:decision", slug=project.slug, decision_id=decision.pk)
+            return _stood(request, project, decision)
     context = {"project": project, "candidate": candidate, "form": form, "result": mine, "results": results,
-               "leaders_visible": leaders_visible}  # fmt: skip
+               "leaders_visible": leaders_visible, "my_sides": _sides_of(request.user, project),
+               "missing_sponsors": services.sponsors_missing(project)}  # fmt: skip
     return render(request, "scorecards/decide.html", context)
 
 
@@ -275,6 +293,14 @@ def _reason_question(candidate, mine, results, leaders_visible: bool) -> dict:
     }
 
 
+def _stood(request, project, decision):
+    """The decision now stands: say so, and what comes next, on step 5's card."""
+    step = project.steps.get(key=VENDOR_STEP)
+    text = _decided_message(project, step, decision.candidate)
+    messages.success(request, text, extra_tags=at(f"step-{step.number}"))
+    return redirect(project.get_absolute_url() + f"#step-{step.number}")
+
+
 def _decided_message(project, step, candidate) -> str:
     """The decision, and what comes next: the vendor step is still to be finished."""
     following = project.steps.filter(number=step.number + 1).first()
@@ -290,10 +316,10 @@ def withdraw(request, slug):
     project, sc = _load(request, slug)
     if not can_decide_vendor(request.user, project):
         raise PermissionDenied("Only step 5's Accountable person or an executive withdraws the decision.")
-    decision = services.standing_decision(sc)
+    decision = services.open_decision(sc)
     form = WithdrawForm(request.POST)
-    if decision is None:
-        messages.info(request, "There is no standing decision to withdraw.")
+    if decision is None or (form.is_valid() and form.cleaned_data["decision"] not in (None, decision.pk)):
+        messages.info(request, "There is no standing decision or open proposal to withdraw.")
     elif not form.is_valid():
         messages.error(request, "Say why the decision is withdrawn.")
     else:
@@ -302,8 +328,102 @@ def withdraw(request, slug):
         except ValidationError as error:  # e.g. withdrawn by someone else a moment ago
             _errors(request, error)
         else:
-            messages.success(request, "Decision withdrawn. The scorecard is open again.")
+            what = "Decision" if decision.stood_at else "Proposal"
+            messages.success(request, f"{what} withdrawn. The scorecard is open again.")
     return redirect("scorecards:scorecard", slug=project.slug)
+
+
+# --- Vendor decisions both sponsors sign (docs/vendor-decisions.md) ---------------------------
+
+SIDE_LABELS = {"marketing": "Marketing", "it": "IT"}
+
+
+def _sides_of(user, project) -> list[str]:
+    """The sides whose position ``user`` signs on ``project`` (its sponsor for them)."""
+    return [label for side, label in SIDE_LABELS.items() if can_sign_vendor_decision(user, project, side)]
+
+
+def _decision_page(request, project, sc, decision_id, *, sign_form=None, tie_form=None, status=200):
+    decision = decision_of(sc, decision_id)
+    if decision is None:
+        raise Http404("No such decision.")
+    positions = decision_positions(decision, project)
+    proposal = decision.is_proposal
+    sign_forms = []
+    for position in positions if proposal else []:
+        if can_sign_vendor_decision(request.user, project, position.side):
+            seen = position.current.pk if position.current else None
+            form = sign_form if sign_form is not None and sign_form.prefix == position.side else None
+            form = form or SignForm(initial={"side": position.side, "seen": seen}, prefix=position.side)
+            sign_forms.append((position, form))
+    disagreement = proposal and services.has_disagreement(decision)
+    context = {
+        "project": project, "decision": decision, "positions": positions, "sign_forms": sign_forms,
+        "can_break_tie": proposal and can_break_vendor_tie(request.user, project, disagreement=disagreement),
+        "disagreement": disagreement, "tie_form": tie_form or TieBreakForm(),
+        "can_withdraw": decision.withdrawn_at is None and can_decide_vendor(request.user, project),
+        "withdraw_form": WithdrawForm(initial={"decision": decision.pk}),
+        "budget_label": SIDE_LABELS.get(project.budget_owner_side, ""),
+        "missing_sponsors": services.sponsors_missing(project) if proposal else "",
+        "snapshot": decision_snapshot(decision, request.user),
+    }  # fmt: skip
+    return render(request, "scorecards/decision.html", context, status=status)
+
+
+@require_GET
+def decision(request, slug, decision_id):
+    project, sc = _load(request, slug)
+    return _decision_page(request, project, sc, decision_id)
+
+
+@require_POST
+def decision_sign(request, slug, decision_id, side):
+    project, sc = _load(request, slug)
+    decision = decision_of(sc, decision_id)
+    if decision is None or side not in SIDE_LABELS:
+        raise Http404("No such decision.")
+    if not can_sign_vendor_decision(request.user, project, side):
+        raise PermissionDenied(
+            f"Only the project's {SIDE_LABELS[side]} sponsor signs the {SIDE_LABELS[side]} position."
+        )
+    form = SignForm(request.POST, prefix=side)
+    if form.is_valid() and form.cleaned_data["side"] != side:
+        form.add_error(None, "This form signs another side's position: reload the page and sign again.")
+    if form.is_valid():
+        try:
+            services.decision_sign(
+                actor=request.user, decision=decision, side=side, agrees=form.cleaned_data["position"] == "agree",
+                comment=form.cleaned_data["comment"], seen=form.cleaned_data["seen"],
+            )  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if decision.stood_at:
+                return _stood(request, project, decision)
+            messages.success(request, f"Your {SIDE_LABELS[side]} position is recorded.")
+            return redirect("scorecards:decision", slug=project.slug, decision_id=decision.pk)
+    return _decision_page(request, project, sc, decision_id, sign_form=form)
+
+
+@require_POST
+def decision_break_tie(request, slug, decision_id):
+    project, sc = _load(request, slug)
+    decision = decision_of(sc, decision_id)
+    if decision is None:
+        raise Http404("No such decision.")
+    form = TieBreakForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decision_break_tie(actor=request.user, decision=decision, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _stood(request, project, decision)
+    elif not can_break_vendor_tie(request.user, project, disagreement=services.has_disagreement(decision)):
+        raise PermissionDenied(
+            "Only the budget owner's sponsor breaks a tie, and only when the other sponsor disagrees."
+        )
+    return _decision_page(request, project, sc, decision_id, tie_form=form)
 
 
 @require_GET

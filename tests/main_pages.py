@@ -63,6 +63,16 @@ def _round_url(name: str, title: str) -> str:
     return reverse(name, args=[AlignmentRound.objects.get(title=title).pk])
 
 
+def _vendor_decision_url() -> str | None:
+    """The demo's proposal waiting for the IT sponsor's signature (scorecards/demo.py)."""
+    from scorecards.models import Decision
+
+    decision = Decision.objects.proposed().select_related("scorecard__project").order_by("pk").first()
+    if decision is None:
+        return None
+    return reverse("scorecards:decision", args=[decision.scorecard.project.slug, decision.pk])
+
+
 @dataclass(frozen=True)
 class MainPage:
     name: str
@@ -80,6 +90,7 @@ MAIN_PAGES = [
     MainPage("RACI matrix", "cmo", lambda: _project_url("raci:matrix")),
     MainPage("scorecard", "cmo", lambda: _project_url("scorecards:scorecard")),
     MainPage("rating form", "mops", _rate_url),
+    MainPage("vendor decision", "cio", _vendor_decision_url),  # the IT sponsor's signature form
     MainPage("alignment index", "cmo", lambda: reverse("alignment:index")),
     MainPage("answer form", "itlead", lambda: _round_url("alignment:answer", f"{CDP} kick-off check")),
     MainPage("results", "cmo", lambda: _round_url("alignment:round", "Social listening mid-project check")),
@@ -93,6 +104,21 @@ MAIN_PAGES = [
     MainPage("intake request", "cmo", lambda: url_or_none("intake:list"), first_link=r"^/intake/\d+/$"),
     MainPage("stack inventory", "cmo", lambda: url_or_none("inventory:tool_list")),
     MainPage("framework", "cmo", lambda: url_or_none("raci:framework")),
+    MainPage("organization liaisons", "cio", lambda: url_or_none("projects:liaisons")),
+    MainPage("project liaisons", "cmo", lambda: _project_url("projects:project_liaisons")),
+    MainPage("project import", "mops", lambda: url_or_none("projects:import")),
+    MainPage("joint roadmap", "cmo", lambda: url_or_none("roadmap:index")),
+    MainPage("shared vision form", "cio", lambda: url_or_none("roadmap:vision")),
+    MainPage("committee agenda", "cmo", lambda: url_or_none("committee:list"), first_link=r"^/committee/\d+/$"),
+    # webhooks, Slack and Teams (integrations): the administrator's demo webhook and its delivery log
+    MainPage("webhooks", "admin", lambda: url_or_none("integrations:subscriptions")),
+    MainPage(
+        "webhook log",
+        "admin",
+        lambda: url_or_none("integrations:subscriptions"),
+        first_link=r"^/integrations/webhooks/\d+/$",
+    ),
+    MainPage("chat channels", "mops", lambda: url_or_none("integrations:channels")),
 ]
 
 

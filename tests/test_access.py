@@ -31,6 +31,8 @@ from django.utils import timezone
 from alignment.defaults import ensure_default_questionnaire
 from alignment.models import AlignmentRound, RoundDimension
 from alignment.services import answers_submit, round_close, round_open
+from calendars import tokens as calendar_tokens
+from calendars.models import CalendarFeed
 from conftest import UserFactory, assign
 from governance.models import Department
 from raci import reminder_optout
@@ -59,6 +61,11 @@ def viewers(status, **overrides) -> dict:
 def managers(status, **overrides) -> dict:
     """A project's change: ``status`` for those who manage it, 403 for a read-only member."""
     return viewers(status, **{"member": 403, **overrides})
+
+
+def api_status(status, **overrides) -> dict:
+    """An API URL: ``status`` for everyone signed in; 401 (not a redirect) for everyone else."""
+    return signed_in(status, **{"anonymous": 401, "inactive": 401, **overrides})
 
 
 def public(status, **overrides) -> dict:
@@ -140,6 +147,12 @@ TABLE = [
     Row("scorecards:decide", "get", viewers(403, executive=200), target="candidate"),
     Row("scorecards:decide", "post", viewers(403, executive=200), target="candidate"),  # no rationale: errors
     Row("scorecards:withdraw", "post", viewers(403, executive=302), target="project"),
+    # vendor decisions both sponsors sign: a proposal by the executive, the owner sponsoring
+    # Marketing and the IT lead IT; each signs only their side, the budget owner (Marketing)
+    # breaks a tie only when the IT sponsor disagrees (not here)
+    Row("scorecards:decision", "get", viewers(200), target="vendor_decision"),
+    Row("scorecards:decision_sign", "post", viewers(403, owner=200), target="vendor_decision_sign"),  # empty: errors
+    Row("scorecards:decision_break_tie", "post", viewers(403), target="vendor_decision"),
     Row("scorecards:export", "get", viewers(200), target="export"),
     # --- Alignment -------------------------------------------------------------------------
     Row("alignment:index", "get", signed_in(200)),
@@ -194,6 +207,14 @@ TABLE = [
         target="org_round",
         label="organization round",
     ),
+    # --- projects: liaisons and the CSV import (issues 14 and 15) ---
+    Row("projects:liaisons", "get", signed_in(200)),  # everyone reads the organization's liaisons
+    Row("projects:liaisons", "post", signed_in(403, executive=302, admin_user=302)),  # empty: nothing changed
+    Row("projects:project_liaisons", "get", managers(200), target="project"),
+    Row("projects:project_liaisons", "post", managers(302), target="project"),  # empty: nothing changed
+    Row("projects:import", "get", signed_in(200)),  # anyone active creates projects (their own)
+    Row("projects:import", "post", signed_in(200)),  # no file: re-shown with errors
+    Row("projects:import_template", "get", signed_in(200)),
     # --- inventory: the stack (everyone reads; administrators, executives, IT and Marketing Ops change) ---
     Row("inventory:tool_list", "get", signed_in(200)),
     Row("inventory:import_template", "get", signed_in(200)),
@@ -212,6 +233,17 @@ TABLE = [
     Row("raci:framework_edit", "post", signed_in(403, executive=200, admin_user=200)),  # empty: errors shown
     Row("raci:framework_apply", "get", managers(200), target="project"),  # the preview
     Row("raci:framework_apply", "post", managers(302), target="project"),  # no framework yet: nothing to add
+    # --- raci: the duties of the letters (raci.duties_views). The IT lead is asked to accept step 3;
+    # the member is Consulted on step 1, whose Accountable person is the owner; empty posts: errors (400) ---
+    Row("raci:step_duties", "get", viewers(200), target="step"),
+    Row("raci:acknowledge", "post", viewers(302), target="step", label="nothing awaiting"),
+    Row("raci:acknowledge", "post", viewers(403, it_lead=302), target="duties_acknowledgement"),
+    Row("raci:decline", "post", viewers(403, it_lead=400), target="duties_acknowledgement"),
+    Row("raci:consult", "post", viewers(403, member=400), target="duties_consultation"),
+    Row("raci:waive_consultation", "post", viewers(403, owner=400), target="duties_waiver"),
+    # the signed link: the person it was sent to (signed in or not) accepts; anyone else signed in: 403
+    Row("raci:acknowledge_link", "get", public(403, anonymous=200, inactive=200, it_lead=200), target="duties_link"),
+    Row("raci:acknowledge_link", "post", public(403, anonymous=200, inactive=200, it_lead=200), target="duties_link"),
     # --- intake: a request by the owner, just submitted. Seen by its requester, IT (outsider, it_lead,
     # executive) and administrators; the member (Marketing) neither asked nor reviews: 404 ---
     Row("intake:list", "get", signed_in(200)),
@@ -229,6 +261,45 @@ TABLE = [
     Row("intake:approve", "post", signed_in(403, executive=200, admin_user=200, member=404), target="intake_request"),
     Row("intake:transition", "post", signed_in(302, member=404), target="intake_request"),  # no move: told why
     Row("intake:waive", "post", signed_in(403, executive=302, admin_user=302, member=404), target="intake_request"),
+    # --- roadmap: the joint roadmap (every project each may see, so open to all); the shared vision is
+    # written by executives and administrators; a project's mark is set by those who manage it ---
+    Row("roadmap:index", "get", signed_in(200)),
+    Row("roadmap:export", "get", signed_in(200), target="csv", label="csv"),
+    Row("roadmap:export", "get", signed_in(200), target="xlsx", label="xlsx"),
+    Row("roadmap:launches", "get", signed_in(200)),
+    Row("roadmap:vision", "get", signed_in(403, executive=200, admin_user=200)),
+    Row("roadmap:vision", "post", signed_in(403, executive=200, admin_user=200)),  # empty: errors shown
+    Row("roadmap:mark", "post", managers(302), target="project"),  # no kind: back to the default mark
+    # --- committee: the steering committee. The IT lead sits on it (target "committee" and after): members
+    # run it; executives and administrators read it (403 on a write); anyone else finds nothing (404) ---
+    Row("committee:members", "get", signed_in(200)),  # who sits on it is no secret
+    Row("committee:list", "get", signed_in(404, it_lead=200, executive=200, admin_user=200), target="committee"),
+    Row("committee:new", "get", signed_in(404, it_lead=200, executive=403, admin_user=403), target="committee"),
+    Row("committee:new", "post", signed_in(404, it_lead=200, executive=403, admin_user=403), target="committee"),
+    Row("committee:meeting", "get", signed_in(404, it_lead=200, executive=200, admin_user=200), target="meeting"),
+    Row("committee:invitation", "get", signed_in(404, it_lead=200, executive=200, admin_user=200), target="meeting"),
+    Row("committee:edit", "get", signed_in(404, it_lead=200, executive=403, admin_user=403), target="meeting"),
+    Row("committee:edit", "post", signed_in(404, it_lead=200, executive=403, admin_user=403), target="meeting"),
+    Row(
+        "committee:agenda_generate",
+        "post",
+        signed_in(404, it_lead=302, executive=403, admin_user=403),
+        target="meeting",
+    ),
+    Row("committee:agenda_send", "post", signed_in(404, it_lead=302, executive=403, admin_user=403), target="meeting"),
+    # an empty decision or action: the agenda page again with the errors (400)
+    Row("committee:decide", "post", signed_in(404, it_lead=400, executive=403, admin_user=403), target="meeting_item"),
+    Row("committee:action_add", "post", signed_in(404, it_lead=400, executive=403, admin_user=403), target="meeting"),
+    Row("committee:minutes", "get", signed_in(404, it_lead=200, executive=403, admin_user=403), target="meeting"),
+    Row("committee:minutes", "post", signed_in(404, it_lead=302, executive=403, admin_user=403), target="meeting"),
+    Row("committee:minute", "post", signed_in(404, it_lead=302, executive=403, admin_user=403), target="meeting"),
+    # an action the owner was given: its owner or a member marks it done
+    Row(
+        "committee:action_done",
+        "post",
+        signed_in(404, owner=302, it_lead=302, executive=403, admin_user=403),
+        target="committee_action",
+    ),
     # --- flows: plan all steps, the matrix at one step, bulk RACI (previews, then matrix_save) ---
     Row("projects:plan", "get", managers(200), target="project"),
     Row("projects:plan", "post", managers(302), target="project"),  # no date changed: back to the project
@@ -237,6 +308,83 @@ TABLE = [
     Row("raci:bulk_accountable", "post", managers(302), target="project"),  # no change posted: back to the matrix
     Row("raci:bulk_it_steps", "get", managers(200), target="project"),  # choose a person and a role
     Row("raci:bulk_it_steps", "post", managers(302), target="project"),  # no change posted: back to the matrix
+    # --- api: the REST API (api/, docs/api.md). Signed out: 401, never a redirect. A write that passes
+    # the access check meets the API's JSON-only parser: the table's client sends a form, so 415 ---
+    Row("api:schema", "get", api_status(200)),
+    Row("api:docs", "get", signed_in(200)),  # a page: signed out goes to the login page
+    Row("api:projects", "get", api_status(200)),
+    Row("api:projects", "post", api_status(415)),
+    Row("api:project", "get", api_status(200, outsider=404), target="project"),
+    Row("api:project", "patch", api_status(415, outsider=404, member=403), target="project"),
+    Row("api:steps", "get", api_status(200, outsider=404), target="project"),
+    Row("api:steps_plan", "post", api_status(415, outsider=404, member=403), target="project"),
+    Row("api:step", "get", api_status(200, outsider=404), target="step"),
+    Row("api:step_transition", "post", api_status(415, outsider=404, member=403), target="transition"),
+    Row("api:matrix", "get", api_status(200, outsider=404), target="project"),
+    Row("api:matrix", "put", api_status(415, outsider=404, member=403), target="project"),
+    Row("api:matrix_step", "put", api_status(415, outsider=404, member=403), target="step"),
+    Row("api:reminders", "get", api_status(200, outsider=404), target="project"),
+    Row("api:scorecard", "get", api_status(200, outsider=404), target="project"),
+    Row("api:candidates", "post", api_status(415, outsider=404, member=403), target="project"),
+    Row("api:ratings", "get", api_status(200, outsider=404), target="candidate"),
+    Row("api:ratings", "put", api_status(415, outsider=404, executive=403, admin_user=403), target="candidate"),
+    Row("api:rounds", "get", api_status(200)),
+    Row("api:rounds", "post", api_status(415)),
+    Row("api:round", "get", api_status(200, outsider=404), target="open_round", label="open project round"),
+    Row("api:round", "get", api_status(200, outsider=404), target="closed_round", label="closed project round"),
+    Row(
+        "api:round",
+        "get",
+        api_status(200, outsider=404, owner=404),
+        target="org_round",
+        label="organization round",
+    ),
+    # answering: the invited members only (the owner was not invited; executives do not answer as such)
+    Row(
+        "api:round_answers",
+        "put",
+        api_status(415, outsider=404, owner=403, executive=403, admin_user=403),
+        target="open_round",
+    ),
+    Row("api:portfolio", "get", api_status(200)),
+    Row("api:tools", "get", api_status(200)),
+    Row("api:intake_requests", "get", api_status(200)),
+    Row("api:tokens", "get", signed_in(200)),
+    Row("api:tokens", "post", signed_in(200)),  # empty form: re-shown with errors
+    # the owner's token: nobody else's to see or revoke (404)
+    Row("api:token_revoke", "get", signed_in(404, owner=200), target="api_token"),
+    Row("api:token_revoke", "post", signed_in(404, owner=302), target="api_token"),
+    # --- Single sign-on and the calendar feed (governance/oidc, calendars) ---------------------
+    # SSO is off in the tests' settings: its pages do not exist (governance/tests/test_oidc_views.py
+    # and tests/test_sso_browser.py cover them switched on)
+    Row("oidc_start", "get", public(404)),
+    Row("oidc_callback", "get", public(404)),
+    Row("oidc_refused", "get", public(404)),
+    Row("oidc_refused", "post", public(404)),  # signs the refused person out of the provider
+    # the owner's feed: the secret link is the credential, whoever fetches it (a calendar app has no session)
+    Row("calendars:feed", "get", public(200), target="calendar_feed"),
+    Row("calendars:feed", "get", public(404), target="calendar_feed_forged", label="forged"),
+    Row("calendars:link_reset", "post", signed_in(302)),  # one's own link, made or replaced
+    Row("calendars:link_stop", "post", signed_in(302)),
+    # --- integrations: webhooks, Slack and Teams (integrations/, docs/webhooks.md). The project owner's
+    # webhook and chat channel: those who manage the project see and change them; to anyone else they
+    # do not exist (404); only someone who manages a project (or an administrator) may add one (403) ---
+    Row("integrations:subscriptions", "get", signed_in(200)),
+    Row("integrations:subscription_new", "get", managers(200, outsider=403)),
+    Row("integrations:subscription_new", "post", managers(200, outsider=403)),  # empty form: errors shown
+    Row("integrations:subscription_detail", "get", managers(200, member=404), target="webhook"),
+    Row("integrations:subscription_edit", "get", managers(200, member=404), target="webhook"),
+    Row("integrations:subscription_edit", "post", managers(200, member=404), target="webhook"),  # errors shown
+    Row("integrations:subscription_delete", "get", managers(200, member=404), target="webhook"),
+    Row("integrations:subscription_delete", "post", managers(302, member=404), target="webhook"),
+    Row("integrations:delivery_resend", "post", managers(302, member=404), target="webhook_delivery"),
+    Row("integrations:channels", "get", signed_in(200)),
+    Row("integrations:channel_new", "get", managers(200, outsider=403)),
+    Row("integrations:channel_new", "post", managers(200, outsider=403)),  # empty form: errors shown
+    Row("integrations:channel_edit", "get", managers(200, member=404), target="chat_channel"),
+    Row("integrations:channel_edit", "post", managers(200, member=404), target="chat_channel"),  # errors shown
+    Row("integrations:channel_delete", "get", managers(200, member=404), target="chat_channel"),
+    Row("integrations:channel_delete", "post", managers(302, member=404), target="chat_channel"),
 ]
 
 
@@ -268,8 +416,14 @@ class World:
         return self.request.getfixturevalue(name)
 
     def kwargs(self, target: str) -> dict:
+        if target.startswith("calendar_feed"):  # the project owner's calendar link, or a forged one
+            feed, _ = CalendarFeed.objects.get_or_create(user=self.project.owner)
+            key = feed.key if target == "calendar_feed" else "forged-key"
+            return {"token": calendar_tokens.make(self.project.owner.pk, key)}
         if target == "reminders_off":  # the project owner's signed opt-out link
             return {"token": reminder_optout.token_for(self.project.owner)}
+        if target.startswith("duties_"):  # the duties of the RACI letters (raci.duties rows)
+            return self.duties_kwargs(target)
         if target in SITE_TARGETS:
             return SITE_TARGETS[target]
         slug = {"slug": self.project.slug}
@@ -279,6 +433,14 @@ class World:
             return {**slug, "candidate_id": self.candidate.pk}
         if target == "intake_review":
             return {"pk": self.intake_request.pk, "kind": "integration_overlap"}
+        if target == "committee":  # the IT lead on the steering committee, who planned a meeting (committee rows)
+            assert self.meeting.pk
+            return {}
+        if target == "meeting_item":
+            return {"pk": self.meeting.pk, "item_pk": self.meeting.items.order_by("position").first().pk}
+        if target.startswith("vendor_decision"):  # a proposal waiting for signatures (vendor decision rows)
+            ids = {**slug, "decision_id": self.vendor_decision.pk}
+            return {**ids, "side": "marketing"} if target == "vendor_decision_sign" else ids
         return {"pk": getattr(self, target).pk}  # one of ROUND_TARGETS
 
     def url(self, row: Row) -> str:
@@ -293,11 +455,76 @@ class World:
 
         return make_tool()
 
+    @property
+    def meeting(self):  # a committee meeting the IT lead (now on the steering committee) planned (committee rows)
+        from committee.models import Meeting
+        from committee.services import meeting_save
+        from inventory.models import Tool
+        from inventory.tests.factories import make_tool
+
+        found = getattr(self, "_meeting", None)
+        if found is None or not Meeting.objects.filter(pk=found.pk).exists():  # built anew after a rollback
+            it_lead = self.persona("it_lead")
+            it_lead.on_steering_group = True
+            it_lead.save(update_fields=["on_steering_group"])
+            if not Tool.objects.filter(name="Renewing soon").exists():
+                make_tool("Renewing soon", vendor="Acme", renewal_date=timezone.localdate() + timedelta(days=30))
+            start = timezone.now() + timedelta(days=7)
+            self._meeting = meeting_save(actor=it_lead, title="Committee", starts_at=start)  # one item at least
+        return self._meeting
+
+    @property
+    def committee_action(self):  # an open action of that meeting, owned by the project owner (committee rows)
+        from committee.models import Action
+        from committee.services import action_add
+
+        found = getattr(self, "_committee_action", None)
+        if found is None or not Action.objects.filter(pk=found.pk).exists():
+            owner, it_lead, day = self.persona("owner"), self.persona("it_lead"), timezone.localdate()
+            meeting = self.meeting
+            self._committee_action = action_add(actor=it_lead, meeting=meeting, owner=owner, due=day, description="x")
+        return self._committee_action
+
     @cached_property
     def intake_request(self):  # a request by the owner, just submitted (intake rows)
         from intake.tests.factories import submitted
 
         return submitted(self.persona("owner"))
+
+    @cached_property
+    def vendor_decision(self):  # Acme proposed by the executive; sponsors: the owner and the IT lead
+        from scorecards.services import decision_record
+
+        self.project.marketing_sponsor, self.project.it_sponsor = self.persona("owner"), self.persona("it_lead")
+        self.project.save(update_fields=["marketing_sponsor", "it_sponsor"])
+        candidate = self.candidate
+        return decision_record(
+            actor=self.persona("executive"),
+            scorecard=candidate.scorecard,
+            candidate=candidate,
+            rationale="Fit.",
+            against_ranking_reason="Not rated yet.",
+        )
+
+    def duties_kwargs(self, target: str) -> dict:
+        """The IT lead made Accountable on step 3 by the owner (awaiting acknowledgement); step 1,
+        where the member is Consulted, with the owner Accountable (raci.duties rows)."""
+        from raci import duties
+        from raci.models import Acknowledgement
+        from raci.services import matrix_save
+
+        owner, it_lead = self.persona("owner"), self.persona("it_lead")
+        step3, step1 = self.project.steps.get(number=3), self.project.steps.get(number=1)
+        matrix_save(actor=owner, project=self.project, rows={it_lead.pk: {step3.pk: Role.ACCOUNTABLE}})
+        assign(step1, owner, Role.ACCOUNTABLE)
+        slug = self.project.slug
+        if target == "duties_link":
+            return {"token": duties.link_token(Acknowledgement.objects.get(step=step3, user=it_lead))}
+        if target == "duties_acknowledgement":
+            return {"slug": slug, "number": 3}
+        if target == "duties_consultation":
+            return {"slug": slug, "number": 1}
+        return {"slug": slug, "number": 1, "user_id": self.persona("member").pk}  # duties_waiver
 
     @cached_property
     def candidate(self):
@@ -354,6 +581,39 @@ class World:
     @cached_property
     def org_round(self):
         return self._round(self.persona("executive"), [self.persona("member"), self.persona("it_lead")])
+
+    @cached_property
+    def api_token(self):  # the project owner's personal API token (api rows)
+        from api.services import token_create
+
+        return token_create(actor=self.project.owner, name="CI", scope="read", expires_at=None)[0]
+
+    @cached_property
+    def webhook(self):  # the project owner's webhook for the project (integrations rows)
+        from integrations.services import subscription_create
+
+        return subscription_create(
+            actor=self.project.owner, project=self.project, url="https://93.184.215.14/hook", events=["vendor.decided"]
+        )
+
+    @cached_property
+    def webhook_delivery(self):  # one delivery of that webhook, which gave up (integrations rows)
+        return self.webhook.deliveries.create(
+            event="vendor.decided", body="{}", status="failed", attempts=8, next_retry_at=None
+        )
+
+    @cached_property
+    def chat_channel(self):  # the project owner's Slack channel for the project (integrations rows)
+        from integrations.services import channel_create
+
+        return channel_create(
+            actor=self.project.owner,
+            project=self.project,
+            kind="slack",
+            name="#cdp",
+            url="https://93.184.215.14/slack",
+            events=["vendor.decided"],
+        )
 
     def populate(self):
         """Everything a page may read: a candidate rated by the member (submitted),

@@ -21,7 +21,12 @@ APPS = (
     "alignment",
     "inventory",
     "intake",
+    "roadmap",
+    "committee",
     "overview",
+    "calendars",
+    "integrations",
+    "api",
     "common",
     "bench",
 )

@@ -171,13 +171,25 @@ def test_the_vendor_decision_asks_only_what_applies_and_says_what_comes_next(pag
     assign(step5, UserFactory(department=Department.IT), Role.ACCOUNTABLE)
     assign(step5, owner, Role.RESPONSIBLE)
     step_transition(actor=owner, step=step5, transition=Transition.START)
-    browser_login(UserFactory(department=Department.IT, is_executive=True))  # sees the ranking
+    executive = UserFactory(department=Department.IT, is_executive=True)  # sees the ranking
+    project.marketing_sponsor, project.it_sponsor = owner, executive  # a vendor decision needs both sponsors
+    project.save(update_fields=["marketing_sponsor", "it_sponsor"])
+    browser_login(executive)
     page.goto(reverse("scorecards:decide", args=[project.slug, made["Bolt"].pk]))
     expect(page.get_by_label("Why not Acme (required)")).to_be_visible()
     page.goto(reverse("scorecards:decide", args=[project.slug, made["Acme"].pk]))
     expect(page.get_by_text("Why not", exact=False)).to_have_count(0)  # Acme is ranked first: no such question
+    expect(page.get_by_test_id("signs-by-recording")).to_contain_text("You are the IT sponsor")
     page.get_by_label("Why this vendor").fill("Best on both sides.")
-    page.get_by_role("button", name="Choose this vendor").click()
+    page.get_by_role("button", name="Propose this vendor").click()
+    expect(page.get_by_test_id("decision-state")).to_have_text("Waiting for signatures")
+    decision_url = page.url
+
+    page.context.clear_cookies()  # the marketing sponsor signs: the decision stands
+    browser_login(owner)
+    page.goto(decision_url)
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Sign the Marketing position").click()
 
     card = page.locator("#step-5")
     status = card.get_by_role("status")

@@ -110,7 +110,11 @@ def world(request, project_factory, owner, it_lead, outsider, executive, admin_u
 
     people = {name: request.getfixturevalue(name) for name in PERSONAS}
     project = project_factory.create(
-        owner=owner, it_lead=it_lead, marketing_sponsor=people["marketing_sponsor"], name="Customer data platform"
+        owner=owner,
+        it_lead=it_lead,
+        marketing_sponsor=people["marketing_sponsor"],
+        it_sponsor=it_lead,  # vendor decisions need both sponsors (the IT lead manages already)
+        name="Customer data platform",
     )
     assign(project.steps.get(number=2), people["informed"], Role.INFORMED)
     assign(project.steps.get(number=5), people["responsible"], Role.RESPONSIBLE)
@@ -174,6 +178,15 @@ def _decision(world: World):
     )
 
 
+def _disputed(world: World):
+    """A proposal (by the executive) the IT sponsor, the IT lead, disagrees with."""
+    from scorecards.services import decision_sign
+
+    decision = _decision(world)
+    decision_sign(actor=world.people["it_lead"], decision=decision, side="it", agrees=False, comment="Too costly.")
+    return decision
+
+
 def _pending_drafts(world: World):
     """Everyone has submitted Acme and saved changes as a draft: something to discard."""
     from scorecards.models import RatingSheet
@@ -220,6 +233,47 @@ def _intake_seen(outcome: str, **overrides: str) -> dict[str, str]:
     404 for the Marketing people who neither asked nor review, and the inactive."""
     unseen = dict.fromkeys(("informed", "vendor_accountable", "marketing_sponsor", "inactive"), NOT_FOUND)
     return everyone(outcome, **{**unseen, **overrides})
+
+
+def _committee(name):
+    return f"committee.services.{name}"
+
+
+# The steering committee: its members (the IT lead and the marketing sponsor) run it; executives and
+# administrators see it; to anyone else it does not exist.
+COMMITTEE = everyone(NOT_FOUND, it_lead=OK, marketing_sponsor=OK, executive=FORBIDDEN, admin_user=FORBIDDEN)
+
+
+def _committee_members(world: World) -> None:
+    for name in ("it_lead", "marketing_sponsor"):
+        world.people[name].on_steering_group = True
+        world.people[name].save(update_fields=["on_steering_group"])
+
+
+def _committee_meeting(world: World, minutes: str = ""):
+    """A meeting the IT lead planned, its agenda generated (the project needs attention: unowned steps)."""
+    from committee.services import meeting_save, minutes_save
+
+    _committee_members(world)
+    meeting = meeting_save(actor=world.people["it_lead"], title="Committee", starts_at=timezone.now())
+    if minutes:
+        meeting = minutes_save(actor=world.people["it_lead"], meeting=meeting, minutes=minutes, expected_version=None)
+    return meeting
+
+
+def _duties_awaiting(world: World):
+    """Step 5's Accountable person asked to accept (raci.duties rows)."""
+    from raci.models import Acknowledgement
+
+    return Acknowledgement.objects.create(step=world.step(5), user=world.people["vendor_accountable"])
+
+
+def _duties_consulted(world: World) -> None:
+    """iris Consulted on steps 4 and 5 (raci.duties rows)."""
+    from raci.models import Role
+
+    assign(world.step(4), world.people["informed"], Role.CONSULTED)
+    assign(world.step(5), world.people["informed"], Role.CONSULTED)
 
 
 def _fn(path: str):
@@ -341,6 +395,44 @@ TABLE = [
         ),
         _decision,
     ),
+    # Vendor decisions both sponsors sign: each sponsor only their own side; the budget
+    # owner (the Marketing sponsor here) breaks a tie only when the IT sponsor disagrees.
+    Row(
+        _scorecards("decision_sign"),
+        "sign the marketing position",
+        everyone(FORBIDDEN, outsider=NOT_FOUND, marketing_sponsor=OK, inactive=NOT_FOUND),
+        lambda w, actor, decision: _fn(_scorecards("decision_sign"))(
+            actor=actor, decision=decision, side="marketing", agrees=True
+        ),
+        _decision,
+    ),
+    Row(
+        _scorecards("decision_sign"),
+        "sign the IT position",
+        everyone(FORBIDDEN, outsider=NOT_FOUND, it_lead=OK, inactive=NOT_FOUND),
+        lambda w, actor, decision: _fn(_scorecards("decision_sign"))(
+            actor=actor, decision=decision, side="it", agrees=False, comment="Too costly."
+        ),
+        _decision,
+    ),
+    Row(
+        _scorecards("decision_break_tie"),
+        "the IT sponsor disagrees",
+        everyone(FORBIDDEN, outsider=NOT_FOUND, marketing_sponsor=OK, inactive=NOT_FOUND),
+        lambda w, actor, decision: _fn(_scorecards("decision_break_tie"))(
+            actor=actor, decision=decision, reason="The budget is ours."
+        ),
+        _disputed,
+    ),
+    Row(
+        _scorecards("decision_break_tie"),
+        "no disagreement",
+        everyone(FORBIDDEN, outsider=NOT_FOUND, inactive=NOT_FOUND),
+        lambda w, actor, decision: _fn(_scorecards("decision_break_tie"))(
+            actor=actor, decision=decision, reason="The budget is ours."
+        ),
+        _decision,
+    ),
     Row(
         _alignment("round_open"),
         "a project round",
@@ -408,6 +500,42 @@ TABLE = [
             actor=actor, round_=w.rounds["organization"], answers=_answers(w.rounds["organization"])
         ),
     ),
+    # --- raci: the duties of the letters (raci.duties_services). Step 5's Accountable person (vera) is
+    # asked to accept; iris is Consulted on steps 4 and 5. Nobody acts for someone else ---
+    Row(
+        "raci.duties_services.acknowledgement_accept",
+        "step 5's Accountable person",
+        everyone(FORBIDDEN, outsider=NOT_FOUND, inactive=NOT_FOUND, vendor_accountable=OK),
+        lambda w, actor, ack: _fn("raci.duties_services.acknowledgement_accept")(actor=actor, acknowledgement=ack),
+        lambda w: _duties_awaiting(w),
+    ),
+    Row(
+        "raci.duties_services.acknowledgement_decline",
+        "step 5's Accountable person",
+        everyone(FORBIDDEN, outsider=NOT_FOUND, inactive=NOT_FOUND, vendor_accountable=OK),
+        lambda w, actor, ack: _fn("raci.duties_services.acknowledgement_decline")(
+            actor=actor, acknowledgement=ack, reason="Not my area."
+        ),
+        lambda w: _duties_awaiting(w),
+    ),
+    Row(
+        "raci.duties_services.consultation_answer",
+        "the Consulted person, for themselves",
+        everyone(FORBIDDEN, outsider=NOT_FOUND, inactive=NOT_FOUND, informed=OK),
+        lambda w, actor, _: _fn("raci.duties_services.consultation_answer")(
+            actor=actor, step=w.step(4), answer="agree"
+        ),
+        lambda w: _duties_consulted(w),
+    ),
+    Row(
+        "raci.duties_services.consultation_waive",
+        "step 5's Accountable person",
+        everyone(FORBIDDEN, outsider=NOT_FOUND, inactive=NOT_FOUND, vendor_accountable=OK),
+        lambda w, actor, _: _fn("raci.duties_services.consultation_waive")(
+            actor=actor, step=w.step(5), person=w.people["informed"], reason="Away this month."
+        ),
+        lambda w: _duties_consulted(w),
+    ),
     # --- raci: the organization's responsibility framework ---
     Row(
         "raci.framework_services.framework_save",
@@ -430,6 +558,21 @@ TABLE = [
             entries=_fn("raci.framework_demo.default_entries")(),
             people={},
             expected_version=None,
+        ),
+    ),
+    # --- roadmap: a project's quick-win or strategic mark (its managers); the shared vision (executives) ---
+    Row(
+        "roadmap.services.mark_set",
+        "mark a quick win",
+        MANAGE,
+        lambda w, actor, _: _fn("roadmap.services.mark_set")(actor=actor, project=w.project, kind="quick_win"),
+    ),
+    Row(
+        "roadmap.services.vision_save",
+        "write this year's vision",
+        EXECUTIVES,
+        lambda w, actor, _: _fn("roadmap.services.vision_save")(
+            actor=actor, year=2027, text="One customer view.", expected_version=0
         ),
     ),
     # --- inventory: the stack (administrators, executives, IT and Marketing Ops; no project involved) ---
@@ -464,6 +607,68 @@ TABLE = [
             actor=actor, rows=[{"name": "Segment", "vendor": "Twilio", "category": "CRM"}], dry_run=False
         ),
         lambda w: _fn("inventory.tests.factories.category")(),
+    ),
+    # --- projects: liaisons (the organization's: executives and administrators; a project's: its managers) ---
+    Row(
+        "projects.liaison_services.liaison_set",
+        "the organization's Marketing liaison",
+        EXECUTIVES,
+        lambda w, actor, _: _fn("projects.liaison_services.liaison_set")(
+            actor=actor, side="marketing", user=w.bystander
+        ),
+    ),
+    Row(
+        "projects.liaison_services.liaison_set",
+        "the project's own Marketing liaison",
+        MANAGE,
+        lambda w, actor, _: _fn("projects.liaison_services.liaison_set")(
+            actor=actor, side="marketing", user=w.bystander, project=w.project
+        ),
+    ),
+    Row(
+        "projects.liaison_services.liaison_clear",
+        "the organization's",
+        EXECUTIVES,
+        lambda w, actor, _: _fn("projects.liaison_services.liaison_clear")(actor=actor, side="marketing"),
+        lambda w: _fn("projects.liaison_services.liaison_set")(
+            actor=w.people["admin_user"], side="marketing", user=w.bystander
+        ),
+    ),
+    Row(
+        "projects.liaison_services.liaison_clear",
+        "the project's own",
+        MANAGE,
+        lambda w, actor, _: _fn("projects.liaison_services.liaison_clear")(
+            actor=actor, side="marketing", project=w.project
+        ),
+        lambda w: _fn("projects.liaison_services.liaison_set")(
+            actor=w.people["admin_user"], side="marketing", user=w.bystander, project=w.project
+        ),
+    ),
+    Row(
+        "projects.liaison_services.liaisons_save",
+        "the organization's, both sides",
+        EXECUTIVES,
+        lambda w, actor, _: _fn("projects.liaison_services.liaisons_save")(
+            actor=actor, people={"marketing": w.bystander, "it": None}
+        ),
+    ),
+    Row(
+        "projects.liaison_services.liaisons_save",
+        "the project's own, both sides",
+        MANAGE,
+        lambda w, actor, _: _fn("projects.liaison_services.liaisons_save")(
+            actor=actor, people={"marketing": w.bystander, "it": None}, project=w.project
+        ),
+    ),
+    # --- projects: the CSV import (anyone active, owned by themselves; each row through project_create) ---
+    Row(
+        "projects.import_services.projects_import",
+        "import one valid row",
+        everyone(OK, inactive=FORBIDDEN),
+        lambda w, actor, _: _fn("projects.import_services.projects_import")(
+            actor=actor, rows=[{"name": "Imported", "problem": "x"}], dry_run=False
+        ),
     ),
     # --- intake: requests by the owner (Marketing Ops); IT reviews, executives and administrators decide ---
     # Seen by the requester, IT (outsider, responsible, it_lead, executive) and administrators; 404 to the rest.
@@ -543,6 +748,78 @@ TABLE = [
         ),
         lambda w: _fn("intake.tests.factories.reviewed")(w.people["owner"], w.people["it_lead"]),
     ),
+    # --- committee: the steering committee; the IT lead and the marketing sponsor sit on it (both sides).
+    # Members run it; executives and administrators see it (403); anyone else finds nothing (404) ---
+    Row(
+        _committee("meeting_save"),
+        "plan a meeting (its agenda generated)",
+        COMMITTEE,
+        lambda w, actor, _: _fn(_committee("meeting_save"))(
+            actor=actor, title="Committee", starts_at=timezone.now() + timedelta(days=7)
+        ),
+        lambda w: _committee_members(w),
+    ),
+    Row(
+        _committee("agenda_generate"),
+        "regenerate the agenda",
+        COMMITTEE,
+        lambda w, actor, meeting: _fn(_committee("agenda_generate"))(actor=actor, meeting=meeting),
+        lambda w: _committee_meeting(w),
+    ),
+    Row(
+        _committee("agenda_send"),
+        "e-mail the agenda",
+        COMMITTEE,
+        lambda w, actor, meeting: _fn(_committee("agenda_send"))(actor=actor, meeting=meeting),
+        lambda w: _committee_meeting(w),
+    ),
+    Row(
+        _committee("item_decide"),
+        "note on a project item",
+        COMMITTEE,
+        lambda w, actor, meeting: _fn(_committee("item_decide"))(
+            actor=actor, item=meeting.items.get(project=w.project), decision="note", note="Name the owners."
+        ),
+        lambda w: _committee_meeting(w),
+    ),
+    Row(
+        _committee("minutes_save"),
+        "write the minutes",
+        COMMITTEE,
+        lambda w, actor, meeting: _fn(_committee("minutes_save"))(
+            actor=actor, meeting=meeting, minutes="Agreed.", expected_version=meeting.version
+        ),
+        lambda w: _committee_meeting(w),
+    ),
+    Row(
+        _committee("meeting_minute"),
+        "close the record",
+        COMMITTEE,
+        lambda w, actor, meeting: _fn(_committee("meeting_minute"))(actor=actor, meeting=meeting),
+        lambda w: _committee_meeting(w, minutes="Agreed."),
+    ),
+    Row(
+        _committee("action_add"),
+        "give the owner an action",
+        COMMITTEE,
+        lambda w, actor, meeting: _fn(_committee("action_add"))(
+            actor=actor, meeting=meeting, owner=w.people["owner"], due=timezone.localdate(), description="Call."
+        ),
+        lambda w: _committee_meeting(w),
+    ),
+    Row(
+        _committee("action_done"),
+        "the owner's action",
+        {**COMMITTEE, "owner": OK},
+        lambda w, actor, action: _fn(_committee("action_done"))(actor=actor, action=action),
+        lambda w: _fn(_committee("action_add"))(
+            actor=w.people["it_lead"],
+            meeting=_committee_meeting(w),
+            owner=w.people["owner"],
+            due=timezone.localdate(),
+            description="Call.",
+        ),
+    ),
     # --- flows: plan all steps at once ---
     Row(
         _projects("steps_plan"),
@@ -552,7 +829,123 @@ TABLE = [
             actor=actor, project=w.project, plans={1: timezone.localdate(), 2: timezone.localdate()}
         ),
     ),
+    # --- the calendar feed (calendars): one's own link; an administrator may reset or stop anyone's ---
+    Row(
+        "calendars.services.feed_reset",
+        "the owner's link",
+        everyone(FORBIDDEN, owner=OK, admin_user=OK),
+        lambda w, actor, _: _fn("calendars.services.feed_reset")(actor=actor, person=w.people["owner"]),
+    ),
+    Row(
+        "calendars.services.feed_stop",
+        "the owner's link",
+        everyone(FORBIDDEN, owner=OK, admin_user=OK),
+        lambda w, actor, _: _fn("calendars.services.feed_stop")(actor=actor, person=w.people["owner"]),
+        lambda w: _fn("calendars.services.feed_reset")(actor=w.people["owner"], person=w.people["owner"]),
+    ),
+    # --- api: personal API tokens (a person's own; an inactive person has none to make) ---
+    Row(
+        "api.services.token_create",
+        "one's own token",
+        everyone(OK, inactive=FORBIDDEN),
+        lambda w, actor, _: _fn("api.services.token_create")(actor=actor, name="CI", scope="read", expires_at=None),
+    ),
+    Row(
+        "api.services.token_revoke",
+        "the owner's token",
+        everyone(FORBIDDEN, owner=OK),
+        lambda w, actor, token: _fn("api.services.token_revoke")(actor=actor, token=token),
+        lambda w: _fn("api.services.token_create")(actor=w.people["owner"], name="CI", scope="read", expires_at=None)[
+            0
+        ],
+    ),
+    # --- integrations: webhooks, Slack and Teams (a project's: those who manage it; organization-wide: admins) ---
+    Row(
+        "integrations.services.subscription_create",
+        "a project webhook",
+        MANAGE,
+        lambda w, actor, _: _fn("integrations.services.subscription_create")(
+            actor=actor, project=w.project, url="https://93.184.215.14/hook", events=["vendor.decided"]
+        ),
+    ),
+    Row(
+        "integrations.services.subscription_create",
+        "an organization-wide webhook",
+        everyone(FORBIDDEN, admin_user=OK),
+        lambda w, actor, _: _fn("integrations.services.subscription_create")(
+            actor=actor, project=None, url="https://93.184.215.14/hook", events=["vendor.decided"]
+        ),
+    ),
+    Row(
+        "integrations.services.subscription_update",
+        "change the events",
+        MANAGE,
+        lambda w, actor, sub: _fn("integrations.services.subscription_update")(
+            actor=actor, subscription=sub, url=sub.url, events=["round.closed"]
+        ),
+        lambda w: _webhook(w),
+    ),
+    Row(
+        "integrations.services.subscription_delete",
+        "delete a webhook",
+        MANAGE,
+        lambda w, actor, sub: _fn("integrations.services.subscription_delete")(actor=actor, subscription=sub),
+        lambda w: _webhook(w),
+    ),
+    Row(
+        "integrations.services.delivery_resend",
+        "send a delivery again",
+        MANAGE,
+        lambda w, actor, delivery: _fn("integrations.services.delivery_resend")(actor=actor, delivery=delivery),
+        lambda w: _webhook(w).deliveries.create(event="vendor.decided", body="{}", status="failed", attempts=8),
+    ),
+    Row(
+        "integrations.services.channel_create",
+        "a project's Slack channel",
+        MANAGE,
+        lambda w, actor, _: _fn("integrations.services.channel_create")(
+            actor=actor,
+            project=w.project,
+            kind="slack",
+            name="#cdp",
+            url="https://93.184.215.14/slack",
+            events=["vendor.decided"],
+        ),
+    ),
+    Row(
+        "integrations.services.channel_update",
+        "rename a channel",
+        MANAGE,
+        lambda w, actor, channel: _fn("integrations.services.channel_update")(
+            actor=actor, channel=channel, name="#renamed", url=channel.url, events=channel.events
+        ),
+        lambda w: _channel(w),
+    ),
+    Row(
+        "integrations.services.channel_delete",
+        "delete a channel",
+        MANAGE,
+        lambda w, actor, channel: _fn("integrations.services.channel_delete")(actor=actor, channel=channel),
+        lambda w: _channel(w),
+    ),
 ]
+
+
+def _webhook(world: World):
+    return _fn("integrations.services.subscription_create")(
+        actor=world.people["owner"], project=world.project, url="https://93.184.215.14/hook", events=["vendor.decided"]
+    )
+
+
+def _channel(world: World):
+    return _fn("integrations.services.channel_create")(
+        actor=world.people["owner"],
+        project=world.project,
+        kind="teams",
+        name="CDP",
+        url="https://93.184.215.14/teams",
+        events=["vendor.decided"],
+    )
 
 
 def _local_models():

@@ -3,13 +3,14 @@
 import pytest
 from django.urls import reverse
 
+from conftest import decide_vendor
 from inventory import selectors
 from inventory.models import Tool, ToolStatus
 from inventory.tests.factories import make_tool
 from projects.models import ProjectStatus
 from projects.services import project_update
 from scorecards.defaults import ensure_default_criteria
-from scorecards.services import candidate_save, decision_record, scorecard_for
+from scorecards.services import candidate_save, scorecard_for
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def decided(project, executive):
     scorecard = scorecard_for(project)
     acme = candidate_save(actor=project.owner, scorecard=scorecard, name="Acme CDP")
     candidate_save(actor=project.owner, scorecard=scorecard, name="Bolt")
-    decision_record(actor=executive, scorecard=scorecard, candidate=acme, rationale="Fit.", against_ranking_reason="x")
+    decide_vendor(actor=executive, scorecard=scorecard, candidate=acme, rationale="Fit.", against_ranking_reason="x")
     return project
 
 

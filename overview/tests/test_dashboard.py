@@ -10,7 +10,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from alignment.tests.factories import answered_round
-from conftest import ProjectFactory, UserFactory, assign
+from conftest import ProjectFactory, UserFactory, assign, decide_vendor
 from governance.models import Department, Side
 from overview import sorting
 from overview.portfolio import Portfolio, build_rows, stored_figures
@@ -165,7 +165,7 @@ def test_leading_vendor_with_its_totals_and_the_minimum_flag(executive, owner):
 def test_a_chosen_vendor_is_shown_instead_of_the_leader(executive, owner):
     project = ProjectFactory.create(owner=owner)
     made = scorecard_with(project, {"Acme": [[5] * 10, [5] * 10], "Bolt": [[3] * 10, [3] * 10]})
-    scorecards.decision_record(
+    decide_vendor(
         actor=executive,
         scorecard=project.scorecard,
         candidate=made["Bolt"],
@@ -620,9 +620,9 @@ def _count(client, url, params, headers=None) -> int:
 
 # Session, user; the projects flagged for their vendor or alignment gap (portfolio.Portfolio.read);
 # sponsors; projects grouped (tiles, chart, total); [filtered: count]; the page's projects; their
-# rows: projects with people and figures, vendors, rounds, steps; overdue steps, reminders, the
-# organization's round.
-PAGE_QUERIES = 13
+# rows: projects with people and figures, vendors, rounds, steps, steps awaiting acknowledgement
+# (raci.duties); overdue steps, reminders, the organization's round.
+PAGE_QUERIES = 14
 PARAMS = [{"sort": ("-" if i % 2 else "") + key} for i, key in enumerate(sorting.SORTS)] + [
     {"status": "active"},
     {"sponsor": "cmo"},
@@ -847,8 +847,8 @@ def test_export_queries_do_not_grow(client, executive, owner, projects, django_a
         ProjectFactory.create(owner=owner, name=f"P{i}")
     client.force_login(executive)
     # Session, user, flagged projects, sponsors, the projects in order; per batch of 500: the
-    # projects with their people and figures, vendors, rounds, steps.
-    with django_assert_num_queries(9):
+    # projects with their people and figures, vendors, rounds, steps, steps awaiting acknowledgement.
+    with django_assert_num_queries(10):
         response = client.get(reverse("portfolio_export", args=["csv"]), {"attention": "on", "sort": "-s2"})
     assert len(_csv(response)) == projects + 1
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from alignment.defaults import ensure_default_questionnaire
 from alignment.services import round_open
 from alignment.tests.factories import answered_round
-from conftest import ProjectFactory, UserFactory, assign
+from conftest import ProjectFactory, UserFactory, assign, decide_vendor
 from governance.models import Department
 from overview.tests.test_dashboard import rate
 from projects.models import LifecycleStep, ProjectStatus, StepStatus
@@ -68,7 +68,7 @@ def test_scorecards_waiting_for_a_rating(client, project, owner, it_lead):
     assert reverse("scorecards:rate", args=[project.slug, invited.pk]) in page
 
     # Once a vendor is chosen, nothing on that scorecard waits any more.
-    scorecards.decision_record(actor=owner_exec(), scorecard=scorecard, candidate=done, rationale="Rated best.")
+    decide_vendor(actor=owner_exec(), scorecard=scorecard, candidate=done, rationale="Rated best.")
     assert my_work(client, it_lead).context["ratings_waiting"] == []
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alignment.tests.factories import answered_round
-from conftest import UserFactory, assign
+from conftest import UserFactory, assign, decide_vendor
 from governance.models import Department
 from overview.tests.test_dashboard import scorecard_with
 from projects import registry
@@ -24,7 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 def finish(step, actor):
+    from raci.models import Consultation
+
     step_transition(actor=actor, step=step, transition=Transition.START)
+    for consulted in step.assignments.filter(role=Role.CONSULTED):  # each has answered (raci.duties)
+        Consultation.objects.get_or_create(step=step, user=consulted.user, defaults={"answer": "agree"})
     step_transition(actor=actor, step=step, transition=Transition.FINISH)
 
 
@@ -35,7 +39,7 @@ def test_executive_sees_every_section(client, executive, project, owner, it_lead
     assign(step2, it_lead, Role.ACCOUNTABLE)
     finish(step1, it_lead)
     made = scorecard_with(project, {"Acme": [[4] * 10, [4] * 10], "Bolt": [[3] * 10, [3] * 10]})
-    scorecards.decision_record(
+    decide_vendor(
         actor=executive, scorecard=project.scorecard, candidate=made["Acme"], rationale="Best for both sides."
     )
     answered_round(owner, [[4] * 8] * 3, [[2] * 8] * 3, project=project, title="Kick-off check")
@@ -62,7 +66,11 @@ def test_executive_sees_every_section(client, executive, project, owner, it_lead
     assert "Kick-off check" in page and "3.00" in page and "+2.00" in page
 
     log = [(entry.what, entry.who) for entry in response.context["decision_log"]]
-    assert log == [("Chose Acme", executive), ("Finished step 1, Define the problem", it_lead)]
+    assert log == [
+        ("Both sponsors agreed: chose Acme", None),
+        ("Proposed Acme", executive),
+        ("Finished step 1, Define the problem", it_lead),
+    ]
     assert "Best for both sides." in page
 
     assert "Reminders sent" in page and owner.display_name in page
@@ -76,7 +84,7 @@ def test_decision_log_keeps_withdrawals_and_finishing_again(client, executive, p
     step_transition(actor=owner, step=step1, transition=Transition.REOPEN)
     step_transition(actor=it_lead, step=step1, transition=Transition.FINISH)
     made = scorecard_with(project, {"Acme": [[4] * 10]})
-    decision = scorecards.decision_record(
+    decision = decide_vendor(
         actor=executive, scorecard=project.scorecard, candidate=made["Acme"], rationale="Only one."
     )
     scorecards.decision_withdraw(actor=executive, decision=decision, reason="Budget cut.")
@@ -85,7 +93,8 @@ def test_decision_log_keeps_withdrawals_and_finishing_again(client, executive, p
     log = client.get(project.get_absolute_url()).context["decision_log"]
     assert [(e.what, e.who) for e in log] == [
         ("Withdrew the choice of Acme", executive),
-        ("Chose Acme", executive),
+        ("Both sponsors agreed: chose Acme", None),
+        ("Proposed Acme", executive),
         ("Finished step 1, Define the problem", it_lead),
         ("Finished step 1, Define the problem", owner),
     ]
@@ -134,8 +143,9 @@ def test_project_page_queries_do_not_grow(request, client, project, viewer):
     # 8 before the summaries, +10 for them, +1 to sum the answers of a round closed by
     # time passing (its summary is stored by beat, never by a read), +1 for the intake
     # record's decision-log entries (none here). What each step offers and needs, and the
-    # messages placed in its card, come from the steps already loaded: no query.
-    assert counts[0] == counts[1] == 20, counts
+    # messages placed in its card, come from the steps already loaded: no query. +1 the steps'
+    # consultations answered (raci.duties: the finish gate).
+    assert counts[0] == counts[1] == 21, counts
 
 
 def test_it_side_summary_counts_people_by_side(client, executive, project, it_lead):
@@ -369,7 +379,15 @@ def test_choosing_the_first_ranked_vendor_asks_no_reason_and_says_what_comes_nex
     bolt = client.get(reverse("scorecards:decide", args=[project.slug, made["Bolt"].pk])).context["form"]
     assert bolt.fields["against_ranking_reason"].label == "Why not Acme (required)"
 
+    project.marketing_sponsor, project.it_sponsor = owner, it_lead
+    project.save(update_fields=["marketing_sponsor", "it_sponsor"])
     response = client.post(url, {"rationale": "Best on both sides."}, follow=True)
+    assert "“Acme” proposed. It stands once both sponsors agree." in response.content.decode()
+    decision = response.context["decision"]
+    for sponsor, side in ((owner, "marketing"), (it_lead, "it")):  # the second signature makes it stand
+        client.force_login(sponsor)
+        sign = reverse("scorecards:decision_sign", args=[project.slug, decision.pk, side])
+        response = client.post(sign, {f"{side}-side": side, f"{side}-position": "agree"}, follow=True)
     assert response.redirect_chain[-1][0].endswith("#step-5")
     card = _card(response.content.decode(), 5)
     assert "“Acme” chosen." in card

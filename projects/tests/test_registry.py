@@ -38,6 +38,7 @@ def test_the_installed_apps_register_the_project_page_parts():
         "intake/_project_sidebar.html",
         "raci/_project_summary.html",
         "overview/_going_alone_card.html",
+        "projects/_liaisons_sidebar.html",
         "raci/_framework_sidebar.html",
         "scorecards/_project_sidebar.html",
         "alignment/_project_sidebar.html",
@@ -54,7 +55,7 @@ def test_project_pages_show_the_registered_tabs_in_order(client, project, owner)
     assert labels == ["Overview", "RACI matrix", "Scorecard", "Alignment"]
     assert '<a class="nav-link active" aria-current="page"' in tabs  # the Overview tab, on its page
     headings = re.findall(r'<h2 class="h6"[^>]*>([^<]+)</h2>', page)
-    assert headings[1:] == ["RACI summary", "Vendor scorecard", "Alignment", "Reminders sent"]
+    assert headings[1:] == ["RACI summary", "Liaisons", "Vendor scorecard", "Alignment", "Reminders sent"]
 
 
 def test_projects_templates_and_code_name_no_app_above_projects():

@@ -152,7 +152,7 @@ def test_framework_pages_read_a_fixed_number_of_queries(
     for number in range(2, count + 2):
         FrameworkRevision.objects.create(number=number, saved_by=executive, changes=["A change"])
     client.force_login(executive)
-    with django_assert_num_queries(5):  # session, user, framework, named people, last revision
+    with django_assert_num_queries(6):  # session, user, framework, named people, last revision, liaisons
         client.get(FRAMEWORK_URL)
     with django_assert_num_queries(9):  # + version, the people to pick (x2), history count and page
         client.get(EDIT_URL)

@@ -82,11 +82,14 @@ def test_people_outside_the_submit_keep_their_roles(project, owner, member):
 
 
 @pytest.mark.django_db
-def test_a_done_step_must_keep_accountable_and_responsible(project, owner, it_lead):
+def test_a_done_step_must_keep_accountable_and_responsible(project, owner, it_lead, member):
+    from raci.duties_services import consultation_answer
+
     s1 = step(project, 1)
     assign(s1, owner, Role.ACCOUNTABLE)
     assign(s1, it_lead, Role.RESPONSIBLE)
     step_transition(actor=owner, step=s1, transition=Transition.START)
+    consultation_answer(actor=member, step=s1, answer="agree")  # member is Consulted on step 1
     step_transition(actor=owner, step=s1, transition=Transition.FINISH)
     with pytest.raises(MatrixError) as error:
         matrix_save(actor=owner, project=project, rows={owner.pk: {s1.pk: ""}})

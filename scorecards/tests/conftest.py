@@ -14,6 +14,9 @@ def default_criteria(django_db_blocker):
 
 @pytest.fixture
 def example(default_criteria, project, owner, it_lead, member):
+    # Both sponsors named (vendor decisions need both): the owner for Marketing, the IT lead for IT.
+    project.marketing_sponsor, project.it_sponsor = owner, it_lead
+    project.save(update_fields=["marketing_sponsor", "it_sponsor"])
     Criterion.objects.filter(name="Security").update(weight=2)
     Criterion.objects.filter(name="Customer experience").update(minimum=3)
     sc = services.scorecard_for(project)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from conftest import assign
+from conftest import assign, decide_vendor
 from raci.models import Role
 from scorecards import services
 from scorecards.models import Candidate, Decision, Invitation, RatingSheet
@@ -69,11 +69,11 @@ def test_hostile_scores_and_comments_are_form_errors_and_write_nothing(client, p
 @pytest.mark.django_db
 def test_a_withdrawal_of_a_decision_already_withdrawn_is_told_not_a_500(client, project, executive, acme, monkeypatch):
     """The page read the decision a moment before someone else withdrew it."""
-    decision = services.decision_record(
+    decision = decide_vendor(
         actor=executive, scorecard=acme.scorecard, candidate=acme, rationale="Fit.", against_ranking_reason="Unrated."
     )
     services.decision_withdraw(actor=executive, decision=decision, reason="First")
-    monkeypatch.setattr(services, "standing_decision", lambda scorecard: decision)  # the stale read
+    monkeypatch.setattr(services, "open_decision", lambda scorecard: decision)  # the stale read
     client.force_login(executive)
     response = client.post(url(project, "withdraw"), {"reason": "Second"}, follow=True)
     assert response.status_code == 200
@@ -117,7 +117,7 @@ def test_two_withdrawals_of_one_decision_at_once_one_succeeds_the_other_is_told(
     acme = services.candidate_save(actor=owner, scorecard=services.scorecard_for(project), name="Acme")
     decider = user_factory(username="dana", first_name="Dana", last_name="Decider")
     assign(project.steps.get(number=5), decider, Role.ACCOUNTABLE)
-    decision = services.decision_record(
+    decision = decide_vendor(
         actor=executive, scorecard=acme.scorecard, candidate=acme, rationale="Fit.", against_ranking_reason="Unrated."
     )
     actors = [executive, decider]

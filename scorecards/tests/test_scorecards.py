@@ -183,6 +183,8 @@ def test_scorecard_keeps_the_criteria_it_started_with(example):
 @pytest.mark.django_db
 def test_decision_freezes_results_and_raci_and_sets_step_five(client, example, project, it_lead, owner):
     sc, candidates, _ = example
+    project.marketing_sponsor, project.it_sponsor = owner, it_lead
+    project.save(update_fields=["marketing_sponsor", "it_sponsor"])
     step5 = project.steps.get(number=5)
     assign(step5, it_lead, Role.ACCOUNTABLE)
     assign(step5, owner, Role.RESPONSIBLE)
@@ -190,18 +192,28 @@ def test_decision_freezes_results_and_raci_and_sets_step_five(client, example, p
     url = reverse("scorecards:decide", kwargs={"slug": project.slug, "candidate_id": candidates["A"].pk})
     assert client.get(url).status_code == 403  # the owner is not step 5's Accountable person
     client.force_login(it_lead)
+    assert "recording this proposal signs your IT position" in client.get(url).content.decode()
     response = client.post(url, {"rationale": "Best on both sides."}, follow=True)
-    assert "chosen" in response.content.decode()
+    assert "proposed" in response.content.decode()
+    assert services.standing_decision(sc) is None  # the marketing sponsor has not signed yet
+    decision = services.open_decision(sc)
+    assert project.steps.get(number=5).outcome == ""
+    client.force_login(owner)
+    sign = reverse(
+        "scorecards:decision_sign", kwargs={"slug": project.slug, "decision_id": decision.pk, "side": "marketing"}
+    )
+    client.post(sign, {"marketing-side": "marketing", "marketing-position": "agree"})
     decision = services.standing_decision(sc)
     assert decision.decided_by == it_lead and decision.candidate.name == "A"
     header, first = decision.results_snapshot[0], decision.results_snapshot[1]
     assert dict(zip(header, first, strict=True))["Overall"] == "38.33"
     assert {(r["username"], r["role"]) for r in decision.raci_snapshot} == {("ivan", "A"), ("alice", "R")}
-    assert project.steps.get(number=5).outcome.startswith("Chosen: A, by Ivan Lead")
+    assert project.steps.get(number=5).outcome.startswith("Chosen: A, proposed by Ivan Lead")
 
     # read-only until withdrawn; the frozen evidence does not move
     with pytest.raises(ValidationError, match="read-only"):
         services.candidate_save(actor=owner, scorecard=sc, name="D")
+    client.force_login(it_lead)
     client.post(reverse("scorecards:withdraw", kwargs={"slug": project.slug}), {"reason": "Budget cut"})
     decision.refresh_from_db()
     assert decision.withdrawn_by == it_lead and decision.withdrawal_reason == "Budget cut"
@@ -211,14 +223,16 @@ def test_decision_freezes_results_and_raci_and_sets_step_five(client, example, p
 
 
 @pytest.mark.django_db
-def test_decision_against_the_ranking_asks_for_the_reason(client, example, project, executive):
+def test_decision_against_the_ranking_asks_for_the_reason(client, example, project, executive, owner, it_lead):
     _, candidates, _ = example
+    project.marketing_sponsor, project.it_sponsor = owner, it_lead
+    project.save(update_fields=["marketing_sponsor", "it_sponsor"])
     client.force_login(executive)
     url = reverse("scorecards:decide", kwargs={"slug": project.slug, "candidate_id": candidates["B"].pk})
     response = client.post(url, {"rationale": "Their support team."})
     assert "The ranking puts A and C first: say why you choose B." in response.content.decode()
     client.post(url, {"rationale": "Their support team.", "against_ranking_reason": "Only B supports our CRM."})
-    assert services.standing_decision(candidates["B"].scorecard).against_ranking_reason == "Only B supports our CRM."
+    assert services.open_decision(candidates["B"].scorecard).against_ranking_reason == "Only B supports our CRM."
 
 
 @pytest.mark.django_db

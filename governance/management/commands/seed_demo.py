@@ -237,7 +237,17 @@ CDP_ROUND_INVITEES = ["mops", "content", "analyst", "itlead", "integrator", "sec
 # Each module's ``seed(people)`` adds its app's demo data, idempotently, after the
 # projects exist; in this order (intake names tools from the stack and applies
 # the framework).
-FRONT_DOOR_DEMOS = ("raci.framework_demo", "inventory.demo", "intake.demo")
+FRONT_DOOR_DEMOS = (
+    "raci.framework_demo",
+    "inventory.demo",
+    "intake.demo",
+    "committee.demo",
+    "projects.demo",
+    "roadmap.demo",
+    "integrations.demo",
+    "scorecards.demo",  # vendor decisions: one standing, one waiting for the IT sponsor, one tie broken
+    "raci.duties_demo",  # last: accepts what the demos above asked, but one awaiting and one declined
+)
 
 
 class Command(BaseCommand):
@@ -343,6 +353,7 @@ class Command(BaseCommand):
         done = plan["done"]
         for step in steps[:done]:
             step_transition(actor=owner, step=step, transition=Transition.START)
+            _consulted_agree(step)  # a step finishes once its Consulted people answered (raci.duties)
             step_transition(actor=owner, step=step, transition=Transition.FINISH)
         for number in plan["in_progress"]:
             step_transition(actor=owner, step=steps[number - 1], transition=Transition.START)
@@ -414,6 +425,15 @@ class Command(BaseCommand):
                 answers={d.pk: (int(level), "") for d, level in zip(dimensions, row, strict=True)},
             )
         alignment.round_close(actor=closer, round_=round_)
+
+
+def _consulted_agree(step) -> None:
+    """Each Consulted person of ``step`` agrees, so the demo's finished steps could finish."""
+    from raci.duties_services import consultation_answer
+    from raci.models import RaciAssignment, Role
+
+    for assignment in RaciAssignment.objects.filter(step=step, role=Role.CONSULTED).select_related("user"):
+        consultation_answer(actor=assignment.user, step=step, answer="agree")
 
 
 def _exists(plan: dict) -> bool:
