@@ -35,7 +35,14 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) TANDEM_SITE_URL=$(TANDEM_SITE_URL) $(BIN)/honcho start -f Procfile
 
-test: install-dev
+# The OpenID Connect provider the SSO browser tests start (npm's oidc-provider, pinned by
+# tests/oidc_provider/package-lock.json); without Node.js those tests skip, saying why.
+tests/oidc_provider/node_modules/.installed: tests/oidc_provider/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: the single sign-on browser tests will be skipped"; fi
+
+test: install-dev tests/oidc_provider/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

@@ -32,7 +32,19 @@ PAGES = [
     ("stack", "cio", "/stack/"),
     ("framework", "mops", "/framework/"),
     ("my-work-phone", "itlead", "/my-work/", PHONE),
+    ("committee-agenda", "cmo", "{meeting}"),
+    ("roadmap", "cmo", "/roadmap/"),
+    ("step-awaiting-consultation", "itlead", "/projects/customer-data-platform/steps/5/duties/"),
+    ("vendor-decision", "cio", "{decision}"),
+    ("my-work", "cio", "/my-work/"),
+    ("webhooks", "admin", "/integrations/"),
+    ("api-docs", "cio", "/api/v1/docs/"),
 ]
+# "{meeting}": the next committee meeting; "{decision}": the vendor decision waiting for the CIO's signature.
+FIND = {
+    "{meeting}": ("/committee/", "main a.fw-semibold[href^='/committee/']"),
+    "{decision}": ("/my-work/", "main a[href*='/scorecard/decisions/']"),
+}
 
 
 def main(base: str, only: list[str]) -> None:
@@ -55,6 +67,10 @@ def main(base: str, only: list[str]) -> None:
             if path == "{review}":
                 page.goto("/intake/?state=in_review")
                 path = page.locator("table a[href^='/intake/']").first.get_attribute("href")
+            elif path in FIND:
+                listing, link = FIND[path]
+                page.goto(listing)
+                path = page.locator(link).first.get_attribute("href")
             response = page.goto(path)
             if response is None or response.status != 200:
                 print(f"skip {name}: {path} answered {response.status if response else 'nothing'}")

@@ -241,11 +241,11 @@ FRONT_DOOR_DEMOS = (
     "raci.framework_demo",
     "inventory.demo",
     "intake.demo",
-    "committee.demo",
     "projects.demo",
     "roadmap.demo",
     "integrations.demo",
     "scorecards.demo",  # vendor decisions: one standing, one waiting for the IT sponsor, one tie broken
+    "committee.demo",  # after the portfolio it draws the agenda from (the signature waiting included)
     "raci.duties_demo",  # last: accepts what the demos above asked, but one awaiting and one declined
 )
 
