@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -166,7 +167,14 @@ def tool_import(request):
     """Upload → preview (every row with its errors, or "will be added") → confirm.
     Nothing is written until the confirmation, and then only if every row is valid."""
     _require_manager(request)
-    context = {"columns": importing.COLUMNS, "categories": selectors.active_categories()}
+    context = {
+        "columns": importing.COLUMNS,
+        "categories": selectors.active_categories(),
+        "import_url": reverse("inventory:tool_import"),
+        "template_url": reverse("inventory:import_template"),
+        "noun": "tool",
+        "done": "added",
+    }
     if request.method == "POST" and "payload" in request.POST:
         return _import_confirm(request, context)
     form = ImportUploadForm(request.POST or None, request.FILES or None)

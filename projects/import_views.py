@@ -5,6 +5,7 @@ the signed preview is ``common.csv_import``'s."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,6 +27,10 @@ def project_import(request):
         "columns": importing.COLUMNS,
         "max_rows": importing.MAX_ROWS,
         "names_owners": access.sees_everything(request.user),
+        "import_url": reverse("projects:import"),
+        "template_url": reverse("projects:import_template"),
+        "noun": "project",
+        "done": "created",
     }
     if request.method == "POST" and "payload" in request.POST:
         return _confirm(request, context)
