@@ -46,6 +46,7 @@ from projects import figures
 from projects.lifecycle import LIFECYCLE
 from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
 from projects.services import project_create, project_update, step_update
+from raci.duties_services import consultation_answer
 from raci.models import RaciAssignment, Reminder, ReminderReason, Role
 from raci.services import matrix_save, step_transition
 from scorecards.defaults import ensure_default_criteria
@@ -370,6 +371,12 @@ def _subject(people: People, name: str) -> Project:
     return project
 
 
+def _consulted_agree(step: LifecycleStep) -> None:
+    """Every Consulted person answers (a step cannot finish before: raci.duties)."""
+    for assignment in step.assignments.filter(role=Role.CONSULTED).select_related("user"):
+        consultation_answer(actor=assignment.user, step=step, answer="agree")
+
+
 def _progress(project: Project, owner: User) -> None:
     """Steps 1–4 done, step 5 in progress, due dates planned for the rest; two project edits."""
     today = timezone.localdate()
@@ -377,6 +384,7 @@ def _progress(project: Project, owner: User) -> None:
     for step in steps[:5]:
         step = step_transition(actor=owner, step=step, transition="start")
         if step.number < 5:
+            _consulted_agree(step)
             step_transition(actor=owner, step=step, transition="finish")
     for step in steps[4:]:
         step_update(actor=owner, step=step, due_date=today + timedelta(days=14 * (step.number - 5)))

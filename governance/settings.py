@@ -375,6 +375,8 @@ SPECTACULAR_SETTINGS = {
         "SideEnum": "governance.models.Side",
         "ToolStatusEnum": "inventory.models.ToolStatus",
         "IntakeStateEnum": "intake.states.State",
+        "RoadmapMarkEnum": "roadmap.models.Mark",
+        "AgendaItemKindEnum": "committee.models.ItemKind",
     },
 }
 

@@ -40,6 +40,7 @@ def test_the_installed_apps_register_the_project_page_parts():
         "overview/_going_alone_card.html",
         "projects/_liaisons_sidebar.html",
         "raci/_framework_sidebar.html",
+        "raci/_duties_sidebar.html",
         "scorecards/_project_sidebar.html",
         "alignment/_project_sidebar.html",
         "raci/_project_sidebar.html",
