@@ -93,7 +93,25 @@ class ReminderReason(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator (nobody else to remind)"
 
 
-class Reminder(models.Model):
+class ClaimedSend(models.Model):
+    """The claim protocol of a row a digest sends (``raci.reminder_sweep``): a run claims it
+    with its token, records the start just before the e-mail goes out, and marks it sent.
+    Reminders, inform items and the period's digest delivery all follow it, so one digest's
+    rows are started, released and marked sent together."""
+
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=36, blank=True)
+    # Written (durably) just before the e-mail is handed to the mail server. A
+    # row with this and no ``sent_at`` may or may not have been delivered: it
+    # is never sent again (at most once; docs/reliability.md).
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Reminder(ClaimedSend):
     """One person reminded of one unowned step in one period.
 
     Unique per step, person and period: the row is created (or found) and then
@@ -107,13 +125,6 @@ class Reminder(models.Model):
     reason = models.CharField(max_length=20, choices=ReminderReason.choices)
     escalation = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=36, blank=True)
-    # Written (durably) just before the e-mail is handed to the mail server. A
-    # row with this and no ``sent_at`` may or may not have been delivered: it
-    # is never sent again (at most once; docs/reliability.md).
-    send_started_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     run = models.ForeignKey(ReminderRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders")
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -316,7 +327,7 @@ class InformKind(models.TextChoices):
     DECLINED = "declined", "Accountability declined"
 
 
-class InformItem(models.Model):
+class InformItem(ClaimedSend):
     """One thing to tell one person in their next digest (``raci.duties``).
 
     Written in the transaction of the event; claimed and marked sent by the reminder
@@ -329,10 +340,6 @@ class InformItem(models.Model):
     kind = models.CharField(max_length=12, choices=InformKind.choices)
     text = models.CharField(max_length=500)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=36, blank=True)
-    send_started_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     run = models.ForeignKey(ReminderRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -347,16 +354,12 @@ class InformItem(models.Model):
         return f"{self.recipient} — {self.text}"
 
 
-class DigestDelivery(models.Model):
+class DigestDelivery(ClaimedSend):
     """A digest sent to a person with nothing to be reminded of (only sections and
     inform items): at most one per person per reminder period, claimed like ``Reminder``."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     period_start = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=36, blank=True)
-    send_started_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     run = models.ForeignKey(ReminderRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
