@@ -45,6 +45,18 @@ def _errors(request, error: ValidationError) -> None:
         messages.error(request, text)
 
 
+def _meeting_action(request, pk: int, service, success: str):
+    """A member's one-button action on a meeting: the service, then its message or its refusal."""
+    meeting = _run_meeting(request, pk)
+    try:
+        service(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, success)
+    return redirect(meeting)
+
+
 @require_GET
 def members(request):
     context = {"members": selectors.members(), "can_see": access.can_see_committee(request.user)}
@@ -150,26 +162,16 @@ def meeting_detail(request, pk):
 
 @require_POST
 def agenda_generate(request, pk):
-    meeting = _run_meeting(request, pk)
-    try:
-        services.agenda_generate(actor=request.user, meeting=meeting)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, "The agenda is regenerated from the portfolio as it stands now.")
-    return redirect(meeting)
+    return _meeting_action(
+        request, pk, services.agenda_generate, "The agenda is regenerated from the portfolio as it stands now."
+    )
 
 
 @require_POST
 def agenda_send(request, pk):
-    meeting = _run_meeting(request, pk)
-    try:
-        services.agenda_send(actor=request.user, meeting=meeting)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, "The agenda is on its way to the members and attendees, with an invitation.")
-    return redirect(meeting)
+    return _meeting_action(
+        request, pk, services.agenda_send, "The agenda is on its way to the members and attendees, with an invitation."
+    )
 
 
 @require_POST
@@ -227,14 +229,9 @@ def minutes(request, pk):
 
 @require_POST
 def meeting_minute(request, pk):
-    meeting = _run_meeting(request, pk)
-    try:
-        services.meeting_minute(actor=request.user, meeting=meeting)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, "The meeting is minuted; the minutes are on their way to the members.")
-    return redirect(meeting)
+    return _meeting_action(
+        request, pk, services.meeting_minute, "The meeting is minuted; the minutes are on their way to the members."
+    )
 
 
 @require_GET
