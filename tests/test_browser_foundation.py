@@ -91,18 +91,21 @@ def test_every_page_keeps_the_policy(page, browser_login, request, project, admi
     world = World(request, project)
     world.populate()
     browser_login(admin_user)
-    seen = set()
+    seen, pages = set(), 0
     for row in TABLE:
-        # files and API data, not pages: nothing to render (the API's documentation page is a page)
-        downloads = row.name.endswith(("export", "_template", "launches", "invitation", "feed"))
-        downloads = downloads or (row.name.startswith("api:") and row.name != "api:docs")
-        if row.method != "get" or row.expected["admin_user"] != 200 or downloads:
+        if row.method != "get" or row.expected["admin_user"] != 200:
             continue
         params = world.params(row)
         url = world.url(row) + (f"?{urlencode(params)}" if params else "")
-        if url not in seen:
-            seen.add(url)
-            assert page.goto(url).status == 200, url
+        if url in seen:
+            continue
+        seen.add(url)
+        # Files and API data (CSV, Excel, calendars, JSON) are not pages: nothing to render.
+        if not page.request.get(url).headers.get("content-type", "").startswith("text/html"):
+            continue
+        assert page.goto(url).status == 200, url
+        pages += 1
+    assert pages >= 60, pages  # the skip above left the pages in (files and API data are the few others)
     for url in ("/admin/", "/admin/projects/project/", "/admin/governance/user/add/", "/admin/axes/accessattempt/"):
         assert page.goto(url).status == 200, url
     assert len(seen) > 20
