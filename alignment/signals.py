@@ -11,10 +11,11 @@ or projects are skipped: their summaries go with them.
 """
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from alignment import summaries
 from alignment.models import AlignmentRound, RoundAnswer, RoundDimension, RoundInvitation
+from projects import figures
 from projects.models import Project
 
 
@@ -48,9 +49,17 @@ def round_saved(sender, instance: AlignmentRound, created=False, raw=False, **kw
         summaries.store([instance.pk])
 
 
+def round_deleted(sender, instance: AlignmentRound, origin=None, **kwargs) -> None:
+    """A project round deleted, not in its project's deletion (the figures go with that)."""
+    goes_with_project = origin is not None and (origin.model if isinstance(origin, QuerySet) else type(origin)) is Project
+    if instance.project_id is not None and not goes_with_project:
+        figures.refresh([instance.project_id])
+
+
 def connect() -> None:
     """Called once, from ``AlignmentConfig.ready``."""
     for signal in (pre_delete, pre_save):
         signal.connect(answer_changing, sender=RoundAnswer, dispatch_uid="alignment-summary-answer")
         signal.connect(invitation_changing, sender=RoundInvitation, dispatch_uid="alignment-summary-invitation")
     post_save.connect(round_saved, sender=AlignmentRound, dispatch_uid="alignment-summary-round")
+    post_delete.connect(round_deleted, sender=AlignmentRound, dispatch_uid="alignment-figures-round-deleted")

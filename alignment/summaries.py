@@ -14,6 +14,10 @@ the round exists. Reads never write them; these writes do:
   is about to be deleted or changed, cascades from deleting a user included
   (``alignment.signals``): the figures frozen are those from before it.
 
+Each of these writes also refreshes the stored portfolio figures of the round's
+project (``projects.figures``: its latest summarized round's level and gap), in
+the same transaction, as ``alignment.signals`` does when a round is deleted.
+
 A summary once stored for a round's closing time is never recomputed. Deleting
 one respondent after the close must not give a second set of figures: the
 difference between the two sets would be that person's answers. A summary
@@ -27,6 +31,8 @@ from django.db.models import F, Q
 
 from alignment.models import AlignmentRound, RoundInvitation, RoundSummary
 from alignment.selectors import round_snapshots
+from projects import figures
+from projects.models import Project
 
 
 def _as_json(groups) -> dict:
@@ -71,7 +77,13 @@ def store(round_ids) -> int:
             unique_fields=["round"],
             update_fields=["closes_at", "groups", "dimensions", "comments", "invited", "answered"],
         )
+        _refresh_projects(rounds)
     return len(rounds)
+
+
+def _refresh_projects(round_ids) -> None:
+    """The stored portfolio figures of these rounds' projects (``projects.figures``)."""
+    figures.refresh(Project.objects.filter(alignment_rounds__pk__in=list(round_ids)))
 
 
 def stale_round_ids() -> list[int]:
@@ -88,4 +100,7 @@ def store_missing(*, batch: int = 200) -> int:
 
 def clear(round_id: int) -> None:
     """Forget the summary of a round that is open (none is valid while it is)."""
-    RoundSummary.objects.filter(round_id=round_id).delete()
+    with transaction.atomic():
+        deleted, _ = RoundSummary.objects.filter(round_id=round_id).delete()
+        if deleted:
+            _refresh_projects([round_id])

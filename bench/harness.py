@@ -82,11 +82,12 @@ def built_name(size: int, kind: str = "portfolio") -> str:
 
 
 @contextmanager
-def admin_cursor():
-    """A cursor on the server's ``postgres`` database, in autocommit (CREATE/DROP DATABASE need it)."""
+def admin_cursor(database: str = "postgres"):
+    """A cursor on the server's ``postgres`` database (or ``database``), in autocommit
+    (CREATE/DROP DATABASE and VACUUM need it)."""
     import psycopg2
 
-    connection = psycopg2.connect(url_for("postgres"))
+    connection = psycopg2.connect(url_for(database))
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
@@ -124,7 +125,9 @@ def ensure_built(size: int, *, kind: str = "portfolio", rebuild: bool = False) -
 
 
 def copy_name(size: int, purpose: str, kind: str = "portfolio") -> str:
-    return f"{built_name(size, kind)}_{purpose}"
+    """The copy's database: ``BENCH_COPY_TAG``, when set, keeps two runs at once on one server apart."""
+    tag = os.environ.get("BENCH_COPY_TAG", "")
+    return f"{built_name(size, kind)}_{purpose}" + (f"_{tag}" if tag else "")
 
 
 def database_settings() -> dict[str, str]:

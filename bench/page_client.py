@@ -149,3 +149,27 @@ class Pages:
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + query["sql"])
                 out.writelines(f"    {line}\n" for (line,) in cursor.fetchall()[:40])
         return out.getvalue()
+
+    def query_times(self, name: str, repeats: int = 9) -> dict:
+        """Where one request of ``name`` spends its time: the whole request, and each of its
+        SELECTs run again ``repeats`` times on its own (the median), in the request's order."""
+        request = self._request(name)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            self._check(name, request())
+            total = (time.perf_counter() - started) * 1000
+        timed = []
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip("( ").upper().startswith("SELECT"):
+                timed.append({"sql": re.sub(r"\s+", " ", sql)[:160], "ms": float(query["time"]) * 1000})
+                continue
+            runs = []
+            with connection.cursor() as cursor:
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    cursor.execute(sql)
+                    cursor.fetchall()
+                    runs.append((time.perf_counter() - started) * 1000)
+            timed.append({"sql": re.sub(r"\s+", " ", sql)[:160], "ms": sorted(runs)[len(runs) // 2]})
+        return {"request_ms": total, "queries": timed}

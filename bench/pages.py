@@ -11,7 +11,10 @@ request in turn, page by page, the small database first in even rounds and the
 large one first in odd ones, so both sizes share whatever else the machine is
 doing. Each page is warmed up twice per size, then requested ``--rounds`` times
 per size; the figures are medians. ``--profile PAGE`` (repeatable) prints a
-cProfile and the slowest SQL of one request of PAGE at the largest size.
+cProfile and the slowest SQL of one request of PAGE at the largest size;
+``--queries PAGE`` (repeatable) runs each of the page's SELECTs again on its own
+at both sizes and prints them side by side: what grows with the data, query by
+query, and the rest of the request (Python, the template, the middleware).
 
 Targets (the issue "Scale", part 2): the dashboard within 3× of the project list
 at both sizes; every page at 10× the data within 1.3× of itself at 1×.
@@ -155,6 +158,22 @@ def report(results: dict, checks: list[dict], sizes: list[int], rounds: int) -> 
     )  # fmt: skip
 
 
+def attribution(name: str, by_size: dict[int, dict], sizes: list[int]) -> str:
+    """A page's queries at both sizes side by side (each the median of its runs alone), and the
+    rest of one request: what grows with the data, and by how much."""
+    small, large = (by_size[size] for size in sizes)
+    labels = [harness.label(size) for size in sizes]
+    rows = []
+    for i, (a, b) in enumerate(zip(small["queries"], large["queries"], strict=False), start=1):
+        rows.append([i, f"{a['ms']:.2f}", f"{b['ms']:.2f}", f"{b['ms'] - a['ms']:+.2f}", f"`{a['sql'][:90]}…`"])
+    rest = [r["request_ms"] - sum(q["ms"] for q in r["queries"]) for r in (small, large)]
+    rows.append(
+        ["rest", f"{rest[0]:.2f}", f"{rest[1]:.2f}", f"{rest[1] - rest[0]:+.2f}", "Python, template, middleware"]
+    )
+    headers = ["#", f"{labels[0]} ms", f"{labels[1]} ms", "growth", "query"]
+    return f"\n### {name}: query by query (each SELECT alone, median of 9)\n\n" + harness.table(headers, rows)
+
+
 def main(arguments: list[str]) -> None:
     import argparse
 
@@ -170,6 +189,7 @@ def main(arguments: list[str]) -> None:
         help="measure only these pages (default: all)",
     )
     parser.add_argument("--profile", action="append", default=[], choices=PAGE_NAMES, metavar="PAGE")
+    parser.add_argument("--queries", action="append", default=[], choices=PAGE_NAMES, metavar="PAGE")
     parser.add_argument("--rebuild", action="store_true", help="build the data again first")
     options = parser.parse_args(arguments)
     sizes = sorted(options.sizes)
@@ -181,6 +201,9 @@ def main(arguments: list[str]) -> None:
     try:
         results = measure(workers, options.rounds, options.pages)
         profiles = {name: workers[sizes[-1]].call("profile", name) for name in options.profile}
+        attributions = {
+            name: {size: workers[size].call("query_times", name) for size in sizes} for name in options.queries
+        }
     finally:
         for worker in workers.values():
             worker.stop()
@@ -191,6 +214,8 @@ def main(arguments: list[str]) -> None:
     report(results, checks, sizes, options.rounds)
     for text in profiles.values():
         print(text)
+    for name, by_size in attributions.items():
+        print(attribution(name, by_size, sizes))
     path = harness.write_json(
         "pages" if options.pages == PAGE_NAMES else "pages-partial",
         {"sizes": sizes, "rounds": options.rounds, "pages": results, "ratios": checks, "profiles": profiles,

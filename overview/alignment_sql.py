@@ -86,6 +86,16 @@ def disclosed(rounds: QuerySet[AlignmentRound]) -> QuerySet[AlignmentRound]:
     )
 
 
+def summarized(figure: str) -> Subquery:
+    """For a project (in a query over projects): ``overall`` or ``gap`` (signed) of its latest
+    round with a valid stored summary and answers, as disclosed; NULL when not shown. What
+    ``projects.figures`` stores: it depends on stored summaries only, never on the time."""
+    rounds = disclosed(
+        AlignmentRound.objects.filter(_VALID, project=OuterRef("pk")).exclude(summary__groups={})
+    ).order_by("-closes_at", "-pk")
+    return Subquery(rounds.annotate(value=F(f"s_{figure}")).values("value")[:1], output_field=FloatField())
+
+
 @dataclass
 class Alignment:
     """Closed project rounds as of ``now``; ``pending``: the figures of those without a valid

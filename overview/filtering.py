@@ -3,7 +3,7 @@ leading the current step, a side going it alone, needs attention. Conditions on
 the portfolio's query (``overview.portfolio.Portfolio.projects``): the database
 filters, whatever the number of projects."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from governance.models import Side, User
 from overview.portfolio import Person, persons
@@ -38,6 +38,9 @@ def filter_projects(
 
 def sponsors(user: User) -> list[Person]:
     """Everyone sponsoring a project ``user`` may see, by name: the sponsor filter's choices (one query)."""
+    # Person by person (a few hundred), each an index lookup: not a pass over every project.
     visible = visible_projects(user).order_by()
-    sponsoring = Q(pk__in=visible.values("marketing_sponsor")) | Q(pk__in=visible.values("it_sponsor"))
+    sponsoring = Exists(visible.filter(marketing_sponsor=OuterRef("pk"))) | Exists(
+        visible.filter(it_sponsor=OuterRef("pk"))
+    )
     return sorted(persons(User.objects.filter(sponsoring)).values(), key=lambda u: (u.display_name.lower(), u.pk))

@@ -8,12 +8,15 @@ work follows the 25 rows shown, not the whole portfolio (``docs/benchmarks.md``)
   ``stored_figures`` below and refreshed in the transaction of every change):
   steps done, steps without an accountable owner and since when, the current
   step and whether it is owned, the earliest due date of a step not done, the
-  side leading the current step, going it alone;
+  side leading the current step, going it alone, and the level and perception
+  gap of the latest alignment round with a stored summary (as the anonymity rule
+  discloses them, ``overview.alignment_sql``);
 * what depends on the day or the viewer (``Portfolio``): a step overdue (that
   earliest due date is before today), and the projects flagged for a vendor
   below an agreed minimum (the blind rule: only a vendor whose figures the
-  viewer may see) or for their latest alignment round's perception gap (the
-  anonymity rule, ``overview.alignment_sql``), read first as ids in one query.
+  viewer may see), read first as ids in one query with the rounds closed by time
+  passing whose summary beat has not stored yet: while there are some (rarely,
+  for minutes), every project's alignment is read live instead.
 
 Python then builds only the rows on show (``build_rows``): the projects with
 their people and figures, the vendors, the alignment rounds and the ten steps
@@ -31,12 +34,15 @@ Accountable person has not acknowledged it yet (``raci.duties``).
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import (
     Case,
     DateTimeField,
     Exists,
+    F,
     FilteredRelation,
     IntegerField,
     Min,
@@ -47,9 +53,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Abs, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from alignment.anonymity import BIG_GAP
 from alignment.selectors import LatestAlignment, latest_project_alignment
 from committee import selectors as committee_selectors
 from common.templatetags.tandem import signed
@@ -85,9 +93,9 @@ _SIDES_OF_SUGGESTION = {
 }
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One step of one project in the heatmap (drawn by ``templates/overview/dashboard/_heatmap_cell.html``)."""
+class Cell(NamedTuple):
+    """One step of one project in the heatmap (drawn by ``templates/overview/dashboard/_heatmap_cell.html``).
+    A tuple: a download builds one per step of every project selected."""
 
     number: int
     status: str
@@ -172,8 +180,16 @@ class Row:
     attention: list[str] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
     unowned_days: int | None = None  # days since ``unowned_since``, by the local calendar
-    url: str = ""  # the project's page
-    raci_url: str = ""  # its RACI matrix
+
+    @cached_property
+    def url(self) -> str:
+        """The project's page (when shown: a download of every row needs no links)."""
+        return self.project.get_absolute_url()
+
+    @cached_property
+    def raci_url(self) -> str:
+        """Its RACI matrix."""
+        return reverse("raci:matrix", kwargs={"slug": self.project.slug})
 
     @property
     def is_active(self) -> bool:
@@ -311,14 +327,18 @@ def stored_figures(projects: QuerySet[Project]) -> dict[int, dict]:
             next_due=Min("steps__due_date", filter=not_done),
             current_department=_current_department(),
             unowned_since=oldest_unowned_since(),
+            alignment_level=alignment_sql.summarized("overall"),
+            alignment_gap=alignment_sql.summarized("gap"),
         )
         .values_list(
             "pk", "steps_done", "steps_unowned", "current_number", "first_open_unowned", "next_due",
             "current_department", "requirements_side", "marketing_going_alone", "it_going_alone", "unowned_since",
+            "alignment_level", "alignment_gap",
         )
     )  # fmt: skip
     figures = {}
-    for pk, done, unowned, current, first_unowned, due, department, requirements, m_alone, it_alone, since in rows:
+    for row in rows:
+        pk, done, unowned, current, first_unowned, due, department, requirements, m_alone, it_alone, since = row[:11]
         sides = current_sides(current, department, requirements)
         figures[pk] = {
             "steps_done": done,
@@ -331,6 +351,8 @@ def stored_figures(projects: QuerySet[Project]) -> dict[int, dict]:
             "current_it": Side.IT in sides,
             "marketing_going_alone": bool(m_alone),
             "it_going_alone": bool(it_alone),
+            "alignment_level": row[11],
+            "alignment_gap": row[12],
         }
     return figures
 
@@ -382,12 +404,9 @@ _REASONS: dict[tuple[str, str], tuple[str, tuple, object]] = {}
 
 
 def _reasons(viewer: User, alignment: alignment_sql.Alignment) -> QuerySet:
-    """(project id, "vendor" | "alignment") of the projects flagged for those reasons, and (round
-    id, "missing") of the rounds closed without a stored summary (one query)."""
-    parts = [
-        alignment.big_gap_projects().order_by().values_list("project_id", Value("alignment")),
-        alignment.missing().order_by().values_list("pk", Value("missing")),
-    ]
+    """(project id, "vendor") of the projects flagged for their vendor, and (round id, "missing")
+    of the rounds closed without a stored summary (one query)."""
+    parts = [alignment.missing().order_by().values_list("pk", Value("missing"))]
     if sight(viewer) != "none":
         # The vendors below a minimum, chosen ones and leaders apart: each then plans as plain
         # (anti-)joins, where an OR of the two would run its subqueries once per candidate.
@@ -420,6 +439,11 @@ def _flag_rows(viewer: User, now: datetime) -> list[tuple[int, str]]:
         return cursor.fetchall()
 
 
+# The reasons for attention ``ProjectFigures.stored_attention`` counts (the same conditions as
+# these flags of ``Portfolio.attention_flags``).
+STORED_REASONS = ("unowned", "alignment", "going_alone")
+
+
 @dataclass
 class Portfolio:
     """What one request's portfolio query depends on: who looks, the day, the alignment rounds,
@@ -430,19 +454,23 @@ class Portfolio:
     today: date
     alignment: alignment_sql.Alignment
     flagged: dict[str, set[int]] = field(default_factory=dict)
+    live_alignment: bool = False  # some round closed without a stored summary: read every project's live
 
     @classmethod
     def read(cls, viewer: User) -> "Portfolio":
         """For ``viewer``, now, in one query: the projects whose vendor (as ``viewer`` may see it)
-        or latest alignment round needs attention, and the rounds closed without a stored summary
-        (rare: their sums and the gaps again then take two more)."""
+        needs attention, and the rounds closed without a stored summary. Each project's alignment
+        is its stored figures (``projects.figures``: its latest summarized round), unless such a
+        round exists (rare, until beat stores its summary): then the alignment gaps are read live,
+        with those rounds' sums, in two more queries."""
         alignment = alignment_sql.Alignment()
-        portfolio = cls(viewer, timezone.localdate(), alignment, {"vendor": set(), "alignment": set()})
+        portfolio = cls(viewer, timezone.localdate(), alignment, {"vendor": set()})
         missing = []
         for pk, reason in _flag_rows(viewer, alignment.now):
             (missing.append(pk) if reason == "missing" else portfolio.flagged[reason].add(pk))
-        if missing:  # the gaps again, with those rounds' figures
+        if missing:
             alignment.compute(missing)
+            portfolio.live_alignment = True
             portfolio.flagged["alignment"] = set(alignment.big_gap_projects().values_list("project_id", flat=True))
         return portfolio
 
@@ -452,19 +480,38 @@ class Portfolio:
         flags = {
             "unowned": Q(figures__steps_unowned__gt=0),
             "overdue": Q(figures__next_due__lt=self.today),
+            "alignment": Q(figures__alignment_gap__gte=BIG_GAP) | Q(figures__alignment_gap__lte=-BIG_GAP),
             "going_alone": Q(figures__marketing_going_alone=True) | Q(figures__it_going_alone=True),
             "committee": Q(pk__in=committee_selectors.overdue_action_project_ids(self.today)),
             "unacknowledged": raci_duties.awaiting_projects(),
         }
-        for reason, ids in self.flagged.items():
+        for reason, ids in self.flagged.items():  # read as ids (the vendors; alignment when live)
             if ids:
                 flags[reason] = Q(pk__in=sorted(ids))
+            else:
+                flags.pop(reason, None)
         return flags
+
+    def alignment_of_project(self, figure: str):
+        """For a project (in a query over projects): ``level`` (the overall mean) or ``gap`` (its
+        size, either way) of its latest closed round that has answers; NULL when not shown. Stored,
+        unless ``live_alignment``."""
+        if self.live_alignment:
+            return self.alignment.of_project(figure)
+        return F("figures__alignment_level") if figure == "level" else Abs("figures__alignment_gap")
 
     def projects(self) -> QuerySet[Project]:
         """The projects the viewer may see, each with ``attention``: how many reasons for
-        attention it has (0 unless it is active)."""
-        reasons = sum((Case(When(flag, then=1), default=0) for flag in self.attention_flags().values()), Value(0))
+        attention it has (0 unless it is active). The reasons the figures store are one column
+        (``stored_attention``), so each project costs the database a sum of four terms, not seven
+        (every visible project's, for the order and the counts: ``docs/benchmarks.md``)."""
+        flags = self.attention_flags()
+        if self.live_alignment:
+            reasons = sum((Case(When(flag, then=1), default=0) for flag in flags.values()), Value(0))
+        else:
+            live = [flag for reason, flag in flags.items() if reason not in STORED_REASONS]
+            stored = Coalesce("figures__stored_attention", 0)
+            reasons = sum((Case(When(flag, then=1), default=0) for flag in live), stored)
         attention = Case(When(status=ProjectStatus.ACTIVE, then=reasons), default=0, output_field=IntegerField())
         return visible_projects(self.viewer).annotate(attention=attention)
 
@@ -568,8 +615,6 @@ def _row(values: tuple, cells: list[Cell], vendor, alignment, today: date) -> Ro
         current_sides={s for s, on in ((Side.MARKETING, current_m), (Side.IT, current_it)) if on},
         cells=cells,
         unowned_days=None if since is None else max(0, (today - timezone.localdate(since)).days),
-        url=info.get_absolute_url(),
-        raci_url=reverse("raci:matrix", kwargs={"slug": slug}),
     )
     if row.is_active:
         row.attention = attention_reasons(row)

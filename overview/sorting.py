@@ -51,8 +51,8 @@ SORTS: dict[str, Sort] = {
     "vendor": Sort("Vendor", _vendor(Case(When(SHOWN | Q(chosen=True), then=Lower("name"))))),
     "it": Sort("IT total", _vendor(Case(When(SHOWN, then=F("it_total"))))),
     "marketing": Sort("Marketing total", _vendor(Case(When(SHOWN, then=F("marketing_total"))))),
-    "alignment": Sort("Alignment", lambda portfolio: portfolio.alignment.of_project("level")),
-    "gap": Sort("Gap", lambda portfolio: portfolio.alignment.of_project("gap")),
+    "alignment": Sort("Alignment", lambda portfolio: portfolio.alignment_of_project("level")),
+    "gap": Sort("Gap", lambda portfolio: portfolio.alignment_of_project("gap")),
     "attention": Sort("Attention", lambda portfolio: F("attention")),
 }
 # Each step's column sorts by how far the step has come (a first click: done first).

@@ -63,8 +63,9 @@ def total(counted: list[Group]) -> int:
 
 
 def overdue_steps(user: User, today: date) -> int:
-    """Steps of active projects not done and due before ``today`` (one query)."""
-    active = visible_projects(user).filter(status=ProjectStatus.ACTIVE, figures__next_due__lt=today)
+    """Steps of active projects not done and due before ``today`` (one query: the steps from
+    the open-due index alone, ``step_open_due_project_idx``, joined to the active projects)."""
+    active = visible_projects(user).filter(status=ProjectStatus.ACTIVE)
     return LifecycleStep.objects.filter(project__in=active, due_date__lt=today).exclude(status=StepStatus.DONE).count()
 
 

@@ -40,7 +40,11 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from projects.models import LifecycleStep, Project, ProjectFigures
 
-FIELDS = [field.name for field in ProjectFigures._meta.get_fields() if field.concrete and not field.primary_key]
+FIELDS = [  # what a refresh writes (the database computes the generated ones)
+    field.name
+    for field in ProjectFigures._meta.get_fields()
+    if field.concrete and not field.primary_key and not field.generated
+]
 BATCH = 500
 
 Compute = Callable[[QuerySet[Project]], dict[int, dict]]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -34,12 +34,28 @@ class ProjectQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser or user.is_staff or user.is_executive:
             return self
+        return self.member_of(user)
+
+    def member_of(self, user):
+        """Projects ``user`` is a member of: owner, a sponsor, IT lead, or a RACI role on one of its steps.
+
+        Written as ``id IN (a union of five lookups)``, each answered by its own
+        index, so a query for one person reads that person's rows whatever the
+        size of the portfolio; the same condition as one ``OR`` can use no index
+        and made every such query read every project and every step.
+        """
+        as_key_person = [
+            Project.objects.filter(**{field: user}).order_by().values("pk")
+            for field in ("owner", "marketing_sponsor", "it_sponsor", "it_lead")
+        ]
         # Membership through a RACI role is read by relation name, so this app
-        # never imports raci (imports point down the layers).
-        holds_role = LifecycleStep.objects.filter(project=OuterRef("pk"), assignments__user=user)
-        return self.filter(
-            Q(owner=user) | Q(marketing_sponsor=user) | Q(it_sponsor=user) | Q(it_lead=user) | Exists(holds_role)
-        )
+        # never imports raci (imports point down the layers). From the person's
+        # assignments, each step's project is looked up by its key: a join would
+        # be planned as a read of every step.
+        assignment = LifecycleStep._meta.get_field("assignments").related_model
+        step_project = LifecycleStep.objects.filter(pk=OuterRef("step_id")).order_by().values("project_id")
+        holds_role = assignment.objects.filter(user=user).order_by().values(project_id=Subquery(step_project))
+        return self.filter(pk__in=as_key_person[0].union(*as_key_person[1:], holds_role))
 
 
 class Project(models.Model):
@@ -143,8 +159,13 @@ class LifecycleStep(models.Model):
                 condition=~Q(status=StepStatus.DONE) | Q(completed_at__isnull=False), name="step_done_has_completed_at"
             ),
         ]
-        # The portfolio's overdue steps: unfinished steps by due date (projects.figures).
-        indexes = [models.Index(fields=["due_date"], condition=~Q(status=StepStatus.DONE), name="step_open_due_idx")]
+        # The portfolio's overdue steps: unfinished steps by due date, with their project, so the
+        # overdue tile counts them from the index alone (overview.tiles).
+        indexes = [
+            models.Index(
+                fields=["due_date", "project"], condition=~Q(status=StepStatus.DONE), name="step_open_due_project_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
@@ -159,12 +180,18 @@ class LifecycleStep(models.Model):
 # --- Stored portfolio figures (projects.figures keeps them; the portfolio dashboard reads them) ---
 
 
+# A perception gap this big (in levels, either way) needs attention: ``alignment.anonymity.BIG_GAP``,
+# repeated here for the stored figures (this app is below alignment; a test holds them equal).
+ALIGNMENT_BIG_GAP = 1.0
+
+
 class ProjectFigures(models.Model):
     """A project's step and RACI figures, stored beside it so the portfolio filters,
     sorts and sums them in the database (``projects.figures`` says when they are
     refreshed: in the transaction of every change to the steps, the RACI or a
-    person's side or active flag). Nothing here depends on the day or the viewer:
-    overdue steps, vendors and alignment are read live. (A change to a project's creation
+    person's side or active flag, and a project round's stored summary). Nothing
+    here depends on the day or the viewer: overdue steps and vendors are read live,
+    and so is a round closed by time passing until its summary is stored. (A change to a project's creation
     time, which dates a step never owned, is not expected: a data fix refreshes them.)"""
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="figures")
@@ -182,6 +209,27 @@ class ProjectFigures(models.Model):
     current_it = models.BooleanField(default=False, help_text="The current step is led by IT.")
     marketing_going_alone = models.BooleanField(default=False)
     it_going_alone = models.BooleanField(default=False)
+    alignment_level = models.FloatField(
+        null=True, help_text="The overall level of its latest summarized alignment round, where the round shows it."
+    )
+    alignment_gap = models.FloatField(
+        null=True, help_text="That round's perception gap (Marketing's mean minus IT's), where the round shows it."
+    )
+    # How many of its reasons for attention these columns hold (steps without an owner, an
+    # alignment gap, one side going it alone), computed by the database from them: the dashboard
+    # adds the reasons of the day and the viewer, and sorts and counts by the sum.
+    stored_attention = models.GeneratedField(
+        expression=(
+            Case(When(steps_unowned__gt=0, then=1), default=0)
+            + Case(
+                When(Q(alignment_gap__gte=ALIGNMENT_BIG_GAP) | Q(alignment_gap__lte=-ALIGNMENT_BIG_GAP), then=1),
+                default=0,
+            )
+            + Case(When(Q(marketing_going_alone=True) | Q(it_going_alone=True), then=1), default=0)
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = "project figures"

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
+from alignment.summaries import store_missing
 from alignment.tests.factories import answered_round
 from conftest import ProjectFactory, UserFactory, assign, decide_vendor
 from governance.models import Department, Side
@@ -298,6 +299,9 @@ def test_the_database_counts_the_same_reasons_as_the_rows(client, executive, own
     assert by_name["Calm"] == [] and by_name["Late"] == ["2 overdue steps"]
     assert by_name["Weak vendor"] == ["Leading vendor below the minimum on Customer experience"]
     assert by_name["Apart"] == ["Alignment gap of +3.00 levels between the sides"]
+    assert Portfolio.read(executive).live_alignment  # "Apart"'s round closed by time passing, not summarized
+    store_missing()  # as beat does: now every reason the figures hold is read from them
+    assert not Portfolio.read(executive).live_alignment and agree(executive) == by_name
     assert agree(member)["Weak vendor"] == []  # blind: the member has not rated Acme
     assign(weak.steps.get(number=4), member, Role.CONSULTED)
     rate(weak.scorecard.candidates.get(), member, [3] * 10)
@@ -311,7 +315,6 @@ RESPONDENTS = [(3, 3, 0), (2, 3, 0), (3, 2, 0), (4, 2, 0), (3, 3, 1), (3, 3, 3),
 def test_alignment_in_sql_agrees_with_the_anonymity_rule(executive, owner, stored, django_assert_num_queries):
     from alignment.models import RoundSummary
     from alignment.selectors import latest_project_alignment
-    from alignment.summaries import store_missing
     from overview.alignment_sql import Alignment
 
     for i, (m, it, other) in enumerate(RESPONDENTS):
@@ -340,6 +343,55 @@ def test_alignment_in_sql_agrees_with_the_anonymity_rule(executive, owner, store
     assert big and set(alignment.big_gap_projects().values_list("project_id", flat=True)) == big
     levels = dict(Project.objects.annotate(level=alignment.of_project("level")).values_list("pk", "level"))
     assert levels == pytest.approx({pk: latest.figures.overall for pk, latest in python.items()})
+
+    # The dashboard reads the stored figures once every closed round is summarized; until then, live.
+    portfolio = Portfolio.read(executive)
+    assert portfolio.live_alignment == (stored != "all")
+    flag = portfolio.attention_flags()["alignment"]
+    assert set(Project.objects.filter(flag).values_list("pk", flat=True)) == big
+    by_gap = Project.objects.order_by(*sorting.ordering(portfolio, "gap", True)).values_list("pk", flat=True)
+    gaps = {pk: abs(latest.figures.gap) for pk, latest in python.items() if latest.figures.gap is not None}
+    assert list(by_gap)[: len(gaps)] == sorted(gaps, key=lambda pk: -gaps[pk])
+    if stored == "all":
+        kept = {row.project_id: row for row in ProjectFigures.objects.all()}
+        for project_id, latest in python.items():
+            expected = latest.figures
+            assert kept[project_id].alignment_level == (
+                None if expected.overall is None else pytest.approx(expected.overall)
+            )
+            assert kept[project_id].alignment_gap == (None if expected.gap is None else pytest.approx(expected.gap))
+
+
+def test_the_stored_figures_flag_an_alignment_gap_as_alignment_does():
+    from alignment.anonymity import BIG_GAP
+    from projects.models import ALIGNMENT_BIG_GAP
+
+    assert ALIGNMENT_BIG_GAP == BIG_GAP
+
+
+def test_the_stored_alignment_follows_closing_and_deleting_rounds(executive, owner):
+    from alignment.models import AlignmentRound
+    from alignment.services import round_close
+
+    project = ProjectFactory.create(owner=owner, name="Rounds")
+    apart, *_ = answered_round(owner, [[5] * 8] * 3, [[2] * 8] * 3, project=project, title="Apart", days_ago=2)
+    assert _stored(project)["alignment_gap"] is None  # closed by time passing: no summary yet
+    assert Portfolio.read(executive).live_alignment
+    assert store_missing() == 1  # what beat does
+    assert _stored(project)["alignment_gap"] == pytest.approx(3.0) and not Portfolio.read(executive).live_alignment
+    assert _stored(project) == _fresh(project)
+
+    close_one, *_ = answered_round(owner, [[3] * 8] * 3, [[3] * 8] * 3, project=project, title="Close", closed=False)
+    assert _stored(project)["alignment_gap"] == pytest.approx(3.0)  # an open round shows nothing yet
+    round_close(actor=owner, round_=close_one)
+    assert (_stored(project)["alignment_level"], _stored(project)["alignment_gap"]) == (3.0, 0.0)
+    assert _stored(project) == _fresh(project)
+
+    AlignmentRound.objects.get(pk=close_one.pk).delete()  # in the admin: the earlier round is the latest again
+    assert _stored(project)["alignment_gap"] == pytest.approx(3.0) and _stored(project) == _fresh(project)
+    apart.delete()
+    assert (_stored(project)["alignment_level"], _stored(project)["alignment_gap"]) == (None, None)
+    assert not Portfolio.read(executive).attention_flags().get("vendor")
 
 
 # --- The stored figures follow every change ------------------------------------------------
@@ -723,7 +775,6 @@ def test_the_dashboard_is_read_only(client, executive, url):
 def test_a_closed_rounds_sums_are_stored_by_the_writes_and_never_by_a_read(executive, project, owner):
     from alignment.models import AlignmentRound, RoundInvitation, RoundSummary
     from alignment.selectors import latest_project_alignment
-    from alignment.summaries import store_missing
     from alignment.tests.factories import answer, close
 
     round_, _, _ = answered_round(owner, [[4] * 8] * 3, [[2] * 8] * 3, project=project)
