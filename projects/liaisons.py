@@ -12,11 +12,11 @@ the e-mail digest) are registered in ``projects.apps``.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from governance.models import Side, User
 from projects import access
-from projects.models import Liaison, LifecycleStep, Project, ProjectStatus
+from projects.models import Liaison, Project, ProjectStatus
 
 SIDES = tuple(Side.values)
 MY_WORK_PROJECTS = 25  # project names listed under one liaison before "and N more"
@@ -89,20 +89,19 @@ def sidebar_part(viewer: User, project: Project) -> dict:
 
 def member_projects(viewer: User) -> QuerySet[Project]:
     """The active projects ``viewer`` is a member of (owner, sponsor, IT lead, a RACI role)."""
-    holds_role = LifecycleStep.objects.filter(project=OuterRef("pk"), assignments__user=viewer)
-    return Project.objects.filter(status=ProjectStatus.ACTIVE).filter(
-        Q(owner=viewer) | Q(marketing_sponsor=viewer) | Q(it_sponsor=viewer) | Q(it_lead=viewer) | Exists(holds_role)
-    )
+    return Project.objects.member_of(viewer).filter(status=ProjectStatus.ACTIVE)
 
 
 @dataclass
 class Counterpart:
-    """One liaison the viewer deals with, and on which of their projects."""
+    """One liaison the viewer deals with, and on which of their projects (the first
+    ``MY_WORK_PROJECTS`` by name, of ``total``)."""
 
     label: str
     person: User
     organization: bool  # the organization's (for every project without its own)
     projects: list[Project]
+    total: int = 0
 
     @property
     def shown_projects(self) -> list[Project]:
@@ -110,43 +109,55 @@ class Counterpart:
 
     @property
     def more(self) -> int:
-        return max(0, len(self.projects) - MY_WORK_PROJECTS)
+        return max(0, self.total - MY_WORK_PROJECTS)
 
 
 def my_work_part(viewer: User) -> dict | None:
     """My work: the liaisons of the other side on the viewer's projects ("Your liaisons"),
-    and where the viewer is a liaison. Two queries, however many projects.
-    People in neither side see both sides' liaisons. None when there is nothing to say."""
+    and where the viewer is a liaison. People in neither side see both sides' liaisons. None
+    when there is nothing to say: one query then (the reminder sweep asks for everyone it
+    mails), and one more per side with an organization liaison, however many projects the
+    viewer has (the first ``MY_WORK_PROJECTS`` are read, and counted)."""
     if not access.is_active_user(viewer):
         return None
     sides = [side for side in SIDES if side != viewer.side]
-    projects = list(member_projects(viewer).only("pk", "name", "slug").order_by("name"))
-    theirs = Q(side__in=sides, user__is_active=True) & (
-        Q(project__isnull=True) | Q(project__in=[p.pk for p in projects])
-    )
+    mine = member_projects(viewer).values("pk")
+    theirs = Q(side__in=sides, user__is_active=True) & (Q(project__isnull=True) | Q(project__in=mine))
     rows = list(Liaison.objects.filter(Q(user=viewer) | theirs).select_related("user", "project"))
+    if not rows:
+        return None
     held = sorted((r for r in rows if r.user_id == viewer.pk), key=lambda r: (r.project_id is not None, str(r.project)))
-    counterparts = _counterparts([r for r in rows if r.side in sides and r.user.is_active], projects)
+    counterparts = _counterparts(viewer, [r for r in rows if r.side in sides and r.user.is_active])
     if not held and not counterparts:
         return None
     return {"held": held, "counterparts": counterparts}
 
 
-def _counterparts(rows: list[Liaison], projects: list[Project]) -> list[Counterpart]:
-    organization = {row.side: row.user for row in rows if row.project_id is None}
-    own: dict[tuple[str, int], Liaison] = {(row.side, row.project_id): row for row in rows if row.project_id}
+def _counterparts(viewer: User, rows: list[Liaison]) -> list[Counterpart]:
+    """Each liaison of ``rows`` (the other side's, active) with the viewer's projects they speak
+    for: a project's own liaison for it, the organization's for every other (one query a side)."""
     found: dict[tuple[str, int, bool], Counterpart] = {}
     for side in sorted({row.side for row in rows}):
         label = Side(side).label
-        for project in projects:
-            row = own.get((side, project.pk))
-            person, is_organization = (row.user, False) if row else (organization.get(side), True)
-            if person is None:
-                continue
-            key = (side, person.pk, is_organization)
-            found.setdefault(key, Counterpart(label, person, is_organization, [])).projects.append(project)
-        if side in organization and not projects:
-            found[(side, organization[side].pk, True)] = Counterpart(label, organization[side], True, [])
+        own = sorted((row for row in rows if row.side == side and row.project_id), key=lambda r: r.project.name)
+        for row in own:
+            counterpart = found.setdefault((side, row.user_id, False), Counterpart(label, row.user, False, []))
+            counterpart.projects.append(row.project)
+            counterpart.total += 1
+        organization = next((row.user for row in rows if row.side == side and row.project_id is None), None)
+        if organization is None:
+            continue
+        rest = (
+            member_projects(viewer)
+            .exclude(pk__in=[row.project_id for row in own])
+            .annotate(total=Window(Count("pk")))
+            .only("pk", "name", "slug")
+            .order_by("name", "pk")[:MY_WORK_PROJECTS]
+        )
+        shown = list(rest)
+        total = shown[0].total if shown else 0
+        if shown or not own:  # the organization's speaks for some of the viewer's projects, or for all to come
+            found[(side, organization.pk, True)] = Counterpart(label, organization, True, shown, total)
     return sorted(found.values(), key=lambda c: (c.label, not c.organization, c.person.display_name))
 
 

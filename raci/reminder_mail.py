@@ -1,7 +1,8 @@
 """Reminders, part 3: the e-mails. A person's digest, and notes to the administrators.
 
 Composing and handing a message to Django's e-mail backend; nothing here
-touches the database except reading who the administrators are. Whether a
+touches the database except reading the steps a digest lists (``load_listed``:
+one query for a whole run's digests) and who the administrators are. Whether a
 digest may be sent, and recording that it was, is ``raci.reminder_sweep``'s job.
 Templates: ``templates/raci/email/digest.txt`` and ``digest.html``; the digest also
 lists the person's inform items and includes every registered section
@@ -15,26 +16,46 @@ which mail programs show as an "Unsubscribe" button.
 """
 
 import logging
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from projects.models import LifecycleStep
 from raci import reminder_optout
-from raci.reminder_plan import Digest, administrators
+from raci.reminder_plan import Digest, Planned, administrators
 
 logger = logging.getLogger(__name__)
 
 
-def listed(digest: Digest) -> list:
+class Listed(NamedTuple):
+    """A step as the e-mail lists it: the step itself (with its project) and why."""
+
+    step: LifecycleStep
+    overdue: bool
+    escalation: bool
+
+
+def listed(digest: Digest) -> list[Planned]:
     """The steps the e-mail lists: overdue first, then by project and step, at most
     ``TANDEM_DIGEST_MAX_STEPS`` of them (the rest are counted, not listed)."""
-    ordered = sorted(digest.items, key=lambda i: (not i.overdue, i.step.project.name, i.step.project_id, i.step.number))
+    ordered = sorted(digest.items, key=lambda i: (not i.overdue, i.step.project.name, i.step.project.pk, i.step.number))
     return ordered[: settings.TANDEM_DIGEST_MAX_STEPS]
 
 
-def _projects(items: list) -> list[dict]:
+def load_listed(digests: list[Digest]) -> None:
+    """Read the steps every digest lists, with their projects, in one query (a digest
+    lists ``TANDEM_DIGEST_MAX_STEPS`` at most, whatever the steps it counts)."""
+    chosen = {digest.recipient.pk: listed(digest) for digest in digests}
+    ids = sorted({item.step.pk for items in chosen.values() for item in items})
+    steps = LifecycleStep.objects.select_related("project").in_bulk(ids) if ids else {}
+    for digest in digests:
+        digest.listed = [Listed(steps[i.step.pk], i.overdue, i.escalation) for i in chosen[digest.recipient.pk]]
+
+
+def _projects(items: list[Listed]) -> list[dict]:
     """The listed steps grouped by project (by name, then step number), each
     project with the link to its RACI matrix."""
     grouped: dict[int, dict] = {}
@@ -79,7 +100,9 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
     steps = len(digest.items)
     subject = subject_of(digest)
     reminders_off_url = reminder_optout.url_for(digest.recipient)
-    items = listed(digest)
+    if digest.listed is None:
+        load_listed([digest])
+    items = digest.listed
     context = {
         "digest": digest,
         "recipient": digest.recipient,

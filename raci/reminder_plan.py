@@ -14,14 +14,19 @@ Reads only; nothing here writes or sends. ``raci.reminder_sweep`` runs a plan.
   (``TANDEM_REMINDER_PERIOD_HOURS``) is left out, even across a period boundary.
 * Each person gets one digest (``Digest``) listing all their steps.
 
-Planning takes a fixed handful of queries, whatever the number of projects.
+Planning takes a fixed handful of queries, whatever the number of projects. It
+reads the chased steps as plain values (``ChasedStep``), not model instances: a
+sweep may chase 10,000 steps of 10,000 projects shared by a few dozen people,
+and building a step, a project and four people per step cost seconds
+(docs/benchmarks.md, "Reminder sweep"). The people are read once each; the
+e-mails load the few steps they list (``raci.reminder_mail``).
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import DateTimeField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -72,11 +77,35 @@ def steps_to_chase(*, now: datetime, project_ids: list[int] | None = None) -> Qu
     )
 
 
-@dataclass
+@dataclass(slots=True)
+class ChasedProject:
+    pk: int
+    name: str
+
+
+@dataclass(slots=True)
+class ChasedStep:
+    """What planning and sorting need of a chased step; the digest loads the
+    ``LifecycleStep`` itself for the steps it lists."""
+
+    pk: int
+    number: int
+    due_date: date | None
+    project: ChasedProject
+    first_reminded_at: datetime | None
+
+
+# The chased step's columns planning reads, in ``ChasedStep``'s order, then its project's people.
+STEP_VALUES = ("pk", "number", "due_date", "project_id", "project__name", "first_reminded_at")
+PEOPLE_VALUES = ("project__it_lead_id", "project__owner_id", "project__marketing_sponsor_id", "project__it_sponsor_id")
+PEOPLE_REASONS = (ReminderReason.IT_LEAD, ReminderReason.OWNER, ReminderReason.SPONSOR, ReminderReason.SPONSOR)
+
+
+@dataclass(slots=True)
 class Planned:
     """One person to remind of one step."""
 
-    step: LifecycleStep
+    step: ChasedStep
     recipient: User
     reason: str
     escalation: bool
@@ -98,6 +127,8 @@ class Digest:
     # claimed for the person, and the registered sections with something for them.
     informed: list = field(default_factory=list)
     sections: list = field(default_factory=list)
+    # The steps the e-mail lists, loaded for a run's digests at once (``raci.reminder_mail.load_listed``).
+    listed: list | None = None
 
     @property
     def has_content(self) -> bool:
@@ -125,7 +156,7 @@ def by_person(planned: list[Planned]) -> list[Digest]:
 class ReminderPlan:
     """What a run would send: the steps found and the reminders still due."""
 
-    steps: list[LifecycleStep]
+    steps: list[ChasedStep]
     planned: list[Planned]
 
     @property
@@ -143,44 +174,70 @@ def administrators() -> list[User]:
     )
 
 
-def plan(steps: list[LifecycleStep], *, now: datetime, administrators: list[User]) -> list[Planned]:
-    """Who is reminded of which step, and whether it is an escalation."""
+def plan(rows: list[tuple], people: dict[int, User], *, now: datetime, administrators: list[User]) -> ReminderPlan:
+    """Who is reminded of which step, and whether it is an escalation.
+
+    ``rows``: the chased steps' ``STEP_VALUES`` then ``PEOPLE_VALUES`` (IT lead,
+    owner, marketing sponsor, IT sponsor); ``people``: those people by id."""
     escalate_before = now - timedelta(days=settings.TANDEM_REMINDER_ESCALATE_AFTER_DAYS)
     today = timezone.localdate(now)
+    remindable = {pk for pk, person in people.items() if person.is_active and person.reminders_enabled}
+    projects: dict[int, ChasedProject] = {}
+    steps: list[ChasedStep] = []
     planned: list[Planned] = []
-    for step in steps:
-        project = step.project
-        overdue = step.due_date is not None and step.due_date < today
-        escalation = step.first_reminded_at is not None and step.first_reminded_at <= escalate_before
-        people = [(project.it_lead, ReminderReason.IT_LEAD), (project.owner, ReminderReason.OWNER)]
-        if escalation:
-            people += [
-                (project.marketing_sponsor, ReminderReason.SPONSOR),
-                (project.it_sponsor, ReminderReason.SPONSOR),
-            ]
+    for pk, number, due_date, project_id, project_name, first_reminded_at, *ids in rows:
+        project = projects.get(project_id)
+        if project is None:
+            project = projects[project_id] = ChasedProject(project_id, project_name)
+        step = ChasedStep(pk, number, due_date, project, first_reminded_at)
+        steps.append(step)
+        overdue = due_date is not None and due_date < today
+        escalation = first_reminded_at is not None and first_reminded_at <= escalate_before
         chosen: dict[int, Planned] = {}
-        for person, reason in people:
-            if person is None or person.pk in chosen or not person.is_active or not person.reminders_enabled:
-                continue
-            chosen[person.pk] = Planned(step, person, reason, escalation and reason == ReminderReason.SPONSOR, overdue)
+        chased_people = 4 if escalation else 2  # the sponsors on an escalation only
+        for person_id, reason in zip(ids[:chased_people], PEOPLE_REASONS[:chased_people], strict=True):
+            if person_id in remindable and person_id not in chosen:
+                sponsor = reason == ReminderReason.SPONSOR
+                chosen[person_id] = Planned(step, people[person_id], reason, escalation and sponsor, overdue)
         if not chosen:
-            for admin in administrators:
-                chosen[admin.pk] = Planned(step, admin, ReminderReason.ADMINISTRATOR, escalation, overdue)
+            for person in administrators:
+                chosen[person.pk] = Planned(step, person, ReminderReason.ADMINISTRATOR, escalation, overdue)
         planned.extend(chosen.values())
-    return planned
+    return ReminderPlan(steps, planned)
+
+
+# Beyond this many steps reminded within the last period, ``plan_reminders`` reads their
+# reminders with the chase query as a subquery rather than a list of ids (SQLite's limit).
+RECENT_BY_ID = 10_000
 
 
 def plan_reminders(*, now: datetime, project_ids: list[int] | None = None) -> ReminderPlan:
-    """The reminders due at ``now`` (of these projects only, if given)."""
+    """The reminders due at ``now`` (of these projects only, if given).
+
+    Which people were reminded of a step within the last period is read only for
+    the steps reminded at all within it (an ``EXISTS`` on each step's reminders):
+    the first sweep of a period finds none, and skips running the chase again."""
     chase = steps_to_chase(now=now, project_ids=project_ids)
-    steps = list(chase.order_by("project__name", "project_id", "number"))
-    planned = plan(steps, now=now, administrators=administrators())
-    recent = set(
-        Reminder.objects.filter(step__in=chase.values("pk"), sent_at__gt=now - period_length()).values_list(
-            "step_id", "recipient_id"
-        )
+    recently = Reminder.objects.filter(step=OuterRef("pk"), sent_at__gt=now - period_length())
+    rows = list(
+        chase.annotate(reminded_recently=Exists(recently))
+        .order_by("project__name", "project_id", "number")
+        .values_list(*STEP_VALUES, *PEOPLE_VALUES, "reminded_recently")
     )
-    return ReminderPlan(steps, [p for p in planned if (p.step.pk, p.recipient.pk) not in recent])
+    reminded = [row[0] for row in rows if row[-1]]
+    rows = [row[:-1] for row in rows]
+    ids = {person_id for row in rows for person_id in row[len(STEP_VALUES) :] if person_id is not None}
+    people = {person.pk: person for person in User.objects.filter(pk__in=sorted(ids))} if ids else {}
+    found = plan(rows, people, now=now, administrators=administrators())
+    if reminded:
+        steps = reminded if len(reminded) <= RECENT_BY_ID else chase.values("pk")
+        recent = set(
+            Reminder.objects.filter(step__in=steps, sent_at__gt=now - period_length()).values_list(
+                "step_id", "recipient_id"
+            )
+        )
+        found.planned = [p for p in found.planned if (p.step.pk, p.recipient.pk) not in recent]
+    return found
 
 
 def add_going_alone(digests: list[Digest]) -> list[Digest]:

@@ -7,11 +7,13 @@ reminder goes out once: the database decides, not Celery (docs/reliability.md).
 
 1. Plan (``raci.reminder_plan``): which steps, which people.
 2. Safety net (``raci.reminder_safety_net``): too many people? Hold the run.
-3. Insert one ``Reminder`` row per (step, person, period); rows that exist
-   already are left as they are (``INSERT … ON CONFLICT DO NOTHING``).
-4. Claim: one conditional UPDATE takes this period's rows that are unsent and
-   unclaimed (or whose claim went stale: its worker died), then the rows with
-   this run's token are read back. A row is claimed by exactly one run.
+3. Insert one ``Reminder`` row per (step, person, period), claimed by this run
+   as it is created (its token, ``claimed_at``); rows that exist already are
+   left as they are (``INSERT … ON CONFLICT DO NOTHING``): the unique
+   constraint lets one run only create a row, so one run only holds it.
+4. Claim: one conditional UPDATE takes this period's other rows that are unsent
+   and unclaimed (or whose claim went stale: its worker died), then the rows
+   with this run's token are read back. A row is claimed by exactly one run.
 5. Send each person's digest (``raci.reminder_mail``): first record that the
    send starts (``send_started_at``), then hand it to the mail server, then
    mark its rows sent, each write only where the claim is still this run's.
@@ -118,12 +120,14 @@ def sweep(
         trigger=trigger, started_at=clock.now(), steps_found=result.steps_found, recipients=result.recipients
     )
     period = period_start(clock.start)
-    _create_rows(reminders.planned, period, clock.now())
-    claim = _claim(result.run, period, reminders.planned, clock.now())
+    token = uuid.uuid4().hex
+    _create_rows(reminders.planned, period, result.run, token, clock.now())
+    claim = _claim(result.run, token, period, reminders.planned, clock.now())
     digests = by_person(claim.planned)
     owned = reminder_extras.claim_deliveries(result.run, claim.token, period, extras, clock.now())
     digests += [Digest(person, []) for person in extras if person.pk in owned]
     result.digests = _with_extras(add_going_alone(digests), claim, clock)
+    reminder_mail.load_listed(result.digests)
     _send_all(result, claim, clock)
     return result
 
@@ -143,40 +147,70 @@ def _with_extras(digests: list[Digest], claim: "Claim", clock: RunClock) -> list
     return [d for d in digests if d.has_content]
 
 
-def _create_rows(planned: list[Planned], period: datetime, now: datetime) -> None:
-    """One row per planned reminder; a row another run created already stays as it is."""
+INSERT_CLAIMED = """
+INSERT INTO raci_reminder (step_id, recipient_id, reason, escalation, period_start, created_at, run_id,
+                           claim_token, claimed_at, attempts, last_error)
+SELECT planned.*, %s::timestamptz, %s::timestamptz, %s::bigint, %s::varchar, %s::timestamptz, 1, ''
+FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[], %s::boolean[]) AS planned
+ON CONFLICT DO NOTHING
+"""
+
+
+def _create_rows(planned: list[Planned], period: datetime, run: ReminderRun, token: str, now: datetime) -> None:
+    """One row per planned reminder, claimed by this run as it is created (its first
+    attempt); a row another run created already stays as it is, for ``_claim``.
+
+    Creating a row and claiming it in one write is the same claim: the unique
+    constraint lets exactly one run create a row, so exactly one run holds it.
+    On PostgreSQL one ``INSERT … SELECT FROM unnest(…)`` with four array
+    parameters, whatever the size: building 20,000 instances for ``bulk_create``
+    cost seconds (docs/benchmarks.md, "Reminder sweep")."""
+    if not planned:
+        return
+    claimed = {"period_start": period, "created_at": now, "run": run, "claim_token": token, "claimed_at": now}
+    if connection.vendor == "postgresql":
+        columns = [
+            [p.step.pk for p in planned],
+            [p.recipient.pk for p in planned],
+            [str(p.reason) for p in planned],
+            [p.escalation for p in planned],
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(INSERT_CLAIMED, [period, now, run.pk, token, now, *columns])
+        return
     Reminder.objects.bulk_create(
         [
             Reminder(
-                step=p.step,
-                recipient=p.recipient,
-                period_start=period,
+                step_id=p.step.pk,
+                recipient_id=p.recipient.pk,
                 reason=p.reason,
                 escalation=p.escalation,
-                created_at=now,
+                attempts=1,
+                **claimed,
             )
             for p in planned
         ],
-        # One INSERT on PostgreSQL whatever the size; SQLite splits by its variable limit.
-        ignore_conflicts=True,
+        ignore_conflicts=True,  # SQLite splits the INSERT by its variable limit
     )
 
 
 @dataclass
 class Claim:
     token: str
-    rows: dict[int, tuple[int, int]]  # reminder id -> (step id, recipient id)
+    rows: dict[int, list[int]]  # recipient id -> the ids of this run's reminders to them
     planned: list[Planned]
     run: ReminderRun | None = None
 
 
-def _claim(run: ReminderRun, period: datetime, planned: list[Planned], now: datetime) -> Claim:
-    """Claim this period's unsent rows for the planned pairs; return what we own.
+def _claim(run: ReminderRun, token: str, period: datetime, planned: list[Planned], now: datetime) -> Claim:
+    """Claim this period's unsent rows for the planned pairs that this run did not
+    create (another run created them and died, or a send failed); return what we own.
 
     The UPDATE's WHERE is the lock: a row another run claimed (and whose claim
     is not stale) or already sent is not touched, so it is never sent twice.
+    The rows this run created carry its token already and a fresh claim: the
+    UPDATE leaves them as they are.
     """
-    token = uuid.uuid4().hex
     if not planned:  # nothing to remind of: the token still claims inform items and digests
         return Claim(token, {}, [], run)
     stale = now - timedelta(seconds=settings.TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS)
@@ -184,20 +218,28 @@ def _claim(run: ReminderRun, period: datetime, planned: list[Planned], now: date
     step_ids = sorted({p.step.pk for p in planned})
     recipient_ids = sorted({p.recipient.pk for p in planned})
     # A row whose send started is never taken over: it may have been delivered.
-    candidates = Reminder.objects.filter(
-        period_start=period, sent_at=None, send_started_at=None, recipient_id__in=recipient_ids
-    ).filter(Q(claimed_at=None) | Q(claimed_at__lt=stale))
+    candidates = (
+        Reminder.objects.filter(period_start=period, sent_at=None, send_started_at=None, recipient_id__in=recipient_ids)
+        .filter(Q(claimed_at=None) | Q(claimed_at__lt=stale))
+        .exclude(claim_token=token)
+    )
     if len(step_ids) <= 500:
         candidates = candidates.filter(step_id__in=step_ids)
     with transaction.atomic():
         candidates.update(claim_token=token, claimed_at=now, run=run, attempts=F("attempts") + 1)
-    owned = list(Reminder.objects.filter(claim_token=token).values_list("pk", "step_id", "recipient_id"))
-    stray = [pk for pk, step_id, recipient_id in owned if (step_id, recipient_id) not in wanted]
+    owned = Reminder.objects.filter(claim_token=token).order_by().values_list("pk", "step_id", "recipient_id")
+    rows: dict[int, list[int]] = {}
+    pairs, stray = set(), []
+    for pk, step_id, recipient_id in owned:
+        if (step_id, recipient_id) in wanted:
+            rows.setdefault(recipient_id, []).append(pk)
+            pairs.add((step_id, recipient_id))
+        else:
+            stray.append(pk)
     if stray:  # a row of this period that this run did not plan (preferences changed): leave it be
         Reminder.objects.filter(pk__in=stray).update(claim_token="", claimed_at=None)
-    stray_ids = set(stray)
-    mine = {pk: (step_id, recipient_id) for pk, step_id, recipient_id in owned if pk not in stray_ids}
-    return Claim(token, mine, [wanted[pair] for pair in mine.values()], run)
+    mine = [p for p in planned if (p.step.pk, p.recipient.pk) in pairs]
+    return Claim(token, rows, mine, run)
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -270,8 +312,7 @@ SENT, FAILED, NOT_STARTED, UNRECORDED = "sent", "failed", "not started", "unreco
 
 def _send(digest: Digest, claim: Claim, clock: RunClock) -> str:
     """Send one digest: record the start, send, mark sent (or release on a failed send)."""
-    pairs = {(i.step.pk, i.recipient.pk) for i in digest.items}
-    ids = [pk for pk, pair in claim.rows.items() if pair in pairs]
+    ids = claim.rows.get(digest.recipient.pk, []) if digest.items else []
     mine = Rows(
         Reminder.objects.filter(pk__in=ids, claim_token=claim.token, sent_at=None),
         InformItem.objects.filter(pk__in=[i.pk for i in digest.informed], claim_token=claim.token, sent_at=None),

@@ -232,7 +232,9 @@ def test_my_work_liaisons_take_two_queries_however_many_projects(count, owner, e
         part = liaisons.my_work_part(marketer)
         render_to_string("projects/_liaisons_my_work.html", {"part": part})
     assert len(queries) == 2
-    assert sum(len(c.projects) for c in part["counterparts"]) == count
+    assert sum(c.total for c in part["counterparts"]) == count
+    shown = sum(len(c.shown_projects) for c in part["counterparts"])
+    assert shown == min(count, (count + 1) // 2 + liaisons.MY_WORK_PROJECTS)
 
 
 def test_the_digest_says_who_the_persons_liaison_is(owner, executive, marketer, engineer):
@@ -244,3 +246,16 @@ def test_the_digest_says_who_the_persons_liaison_is(owner, executive, marketer, 
     assert "Your IT liaison is Theo Lind <theo@example.com> (the organization's, for P00, P01)" in text
     assert "Your IT liaison is <strong>Theo Lind</strong>" in html
     assert liaisons.digest_part(engineer) is None  # nobody on the Marketing side named
+
+
+def test_a_person_with_many_projects_reads_the_first_names_and_a_count(owner, executive, marketer, engineer):
+    _projects_of(marketer, liaisons.MY_WORK_PROJECTS + 5, owner)
+    with CaptureQueriesContext(connection) as queries:
+        assert liaisons.my_work_part(marketer) is None  # nobody named: one query, no project read
+    assert len(queries) == 1
+    liaison_set(actor=executive, side=Side.IT, user=engineer)
+    (counterpart,) = liaisons.digest_part(marketer)["counterparts"]
+    assert (counterpart.total, len(counterpart.shown_projects), counterpart.more) == (30, 25, 5)
+    assert [p.name for p in counterpart.shown_projects] == [f"P{i:02}" for i in range(25)]
+    text = render_to_string("projects/email/liaisons_digest.txt", {"part": {"counterparts": [counterpart]}})
+    assert "P24 and 5 more)" in text

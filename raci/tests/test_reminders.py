@@ -512,6 +512,37 @@ def test_a_database_away_before_a_send_sends_nothing_and_a_later_run_sends_it(
     assert len(mailoutbox) == 2 and Reminder.objects.filter(sent_at__isnull=False).count() == 2
 
 
+class Killed(BaseException):
+    """The worker stopped (SIGKILL) right after the run created its rows."""
+
+
+@pytest.mark.django_db
+def test_rows_a_killed_run_created_are_its_claim_and_are_sent_once_after_the_claim_timeout(
+    chased, owner, mailoutbox, monkeypatch, settings
+):
+    """A run creates its rows already claimed: killed before sending, its claim holds
+    until it goes stale, then the next run takes the rows over and sends each once."""
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    real = reminder_sweep._send_all
+    monkeypatch.setattr(reminder_sweep, "_send_all", killed)
+    now = timezone.now()
+    with pytest.raises(Killed):
+        sweep(now=now)
+    rows = list(Reminder.objects.all())
+    assert len(rows) == 2 and all(r.claim_token and r.claimed_at and r.attempts == 1 for r in rows)
+    monkeypatch.setattr(reminder_sweep, "_send_all", real)
+    settings.TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS = 60
+    sweep(now=now + timedelta(seconds=30))  # the claim is fresh: the killed run may still be sending
+    assert mailoutbox == []
+    sweep(now=now + timedelta(minutes=5))
+    sweep(now=now + timedelta(minutes=6))
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([owner.email, chased.project.it_lead.email])
+    assert Reminder.objects.filter(sent_at__isnull=False, attempts=2).count() == 2
+
+
 @pytest.mark.django_db
 def test_a_run_left_running_by_a_killed_worker_is_marked_abandoned_after_the_claim_timeout(chased, settings):
     settings.TANDEM_REMINDER_CLAIM_TIMEOUT_SECONDS = 60
