@@ -225,5 +225,10 @@ class RoundSummary(models.Model):
     invited = models.PositiveIntegerField(null=True)
     answered = models.PositiveIntegerField(null=True)
 
+    class Meta:
+        # Whether a closed round has a valid summary, read from this index alone: the dashboard
+        # asks on every request (overview.alignment_sql), and the rows themselves are large.
+        indexes = [models.Index(fields=["round", "closes_at"], name="roundsummary_round_closes_idx")]
+
     def __str__(self) -> str:
         return f"Summary of {self.round}"

@@ -51,7 +51,9 @@ def round_saved(sender, instance: AlignmentRound, created=False, raw=False, **kw
 
 def round_deleted(sender, instance: AlignmentRound, origin=None, **kwargs) -> None:
     """A project round deleted, not in its project's deletion (the figures go with that)."""
-    goes_with_project = origin is not None and (origin.model if isinstance(origin, QuerySet) else type(origin)) is Project
+    goes_with_project = (
+        origin is not None and (origin.model if isinstance(origin, QuerySet) else type(origin)) is Project
+    )
     if instance.project_id is not None and not goes_with_project:
         figures.refresh([instance.project_id])
 

@@ -530,7 +530,11 @@ def test_filters_by_status_sponsor_side_and_attention(client, executive, owner, 
     url = reverse("portfolio")
 
     assert names(client.get(url, {"status": "on_hold"})) == ["Paused"]
-    assert names(client.get(url, {"sponsor": cmo.pk})) == ["Quiet"]
+    response = client.get(url, {"sponsor": cmo.pk})
+    assert names(response) == ["Quiet"]
+    page = response.content.decode()
+    assert f'<option value="{cmo.pk}" selected>{cmo.display_name}</option>' in page  # the filter keeps its choice
+    assert page.count(" selected>") == 5  # one per select: sort, status, sponsor, side, going it alone
     # Loud's current step (1) is owned by the IT lead; the others' step 1 is Marketing's.
     assert names(client.get(url, {"side": "it"})) == ["Loud"]
     assert names(client.get(url, {"side": "marketing", "sort": "name"})) == ["Paused", "Quiet"]
@@ -545,12 +549,15 @@ def test_filters_by_status_sponsor_side_and_attention(client, executive, owner, 
     [{"status": "nonsense"}, {"sponsor": "abc"}, {"sponsor": "999999"}, {"side": "<script>"}, {"alone": "both"}],
 )
 def test_a_bad_filter_is_reported_and_ignored(client, executive, project, params):
+    project.marketing_sponsor = UserFactory(first_name="<b>Bold</b>", department=Department.MARKETING)
+    project.save()
     client.force_login(executive)
     response = client.get(reverse("portfolio"), params)
     assert response.status_code == 200
     assert names(response) == [project.name]
     page = response.content.decode()
     assert "This filter was ignored." in page and "<script>" not in page
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in page and "<b>Bold" not in page  # a sponsor's name, escaped
 
 
 @pytest.mark.parametrize("sort", ["bogus", "-", "--name", "name; DROP TABLE", "it" * 300])
