@@ -130,12 +130,18 @@ def waiting_condition(viewer: User) -> Q | None:
 
 
 def waiting_for(viewer: User) -> QuerySet[IntakeRequest]:
-    """The requests waiting for ``viewer``'s review, approval or answer, oldest first."""
+    """The requests waiting for ``viewer``'s review, approval or answer, oldest first.
+
+    Not narrowed by ``visible_requests``: every part of ``waiting_condition`` is a
+    request the viewer sees already (their own, or any for a reviewer or an
+    approver), and the projects they may see would add a read of the portfolio
+    to a query that reads a handful of requests.
+    """
     condition = waiting_condition(viewer)
     if condition is None:
         return IntakeRequest.objects.none()
     return (
-        _with_review_flags(visible_requests(viewer))
+        _with_review_flags(IntakeRequest.objects.all())
         .filter(condition)
         .select_related("category", "requester")
         .order_by("created_at", "pk")

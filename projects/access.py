@@ -69,7 +69,7 @@ anything else: it raises ``NotVisible`` (a ``PermissionDenied`` that is also an
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from governance.models import Department, User
@@ -147,6 +147,9 @@ def is_member(user: User, project: Project) -> bool:
         return False
     if user.pk in _key_person_ids(project):
         return True
+    known = getattr(project, "_role_of", None)  # read with the project (get_project_or_404)
+    if known is not None and known[0] == user.pk:
+        return known[1]
     return LifecycleStep.objects.filter(project=project, assignments__user=user).exists()
 
 
@@ -335,13 +338,19 @@ def get_project_or_404(user: User, slug: str, action: Action = Action.VIEW) -> P
     Raises ``NotVisible`` (404) when the user may not see it (whether or not it
     exists) and PermissionDenied (403) when they may see it but not do ``action``.
     """
+    # One project by its slug, and whether the user holds a role on it, in one query: the rule
+    # of ``can_view`` for this one project, instead of every project the user may see
+    # (``visible_projects``, a union over all their roles) narrowed to it.
+    holds_role = LifecycleStep.objects.filter(project=OuterRef("pk"), assignments__user_id=user.pk)
     project = (
-        visible_projects(user)
-        .select_related("owner", "marketing_sponsor", "it_sponsor", "it_lead")
+        Project.objects.select_related("owner", "marketing_sponsor", "it_sponsor", "it_lead")
+        .annotate(viewer_holds_role=Exists(holds_role))
         .filter(slug=slug)
         .first()
     )
-    if project is None:
+    if project is not None:
+        project._role_of = (user.pk, project.viewer_holds_role)  # is_member reads it for this user
+    if project is None or not can_view(user, project):
         raise NotVisible("No such project.")
     if action != Action.VIEW and not can(user, project, action):
         raise PermissionDenied("You can see this project but not change it.")

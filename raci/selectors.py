@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from governance.models import Side, User
-from projects.access import visible_projects
 from projects.lifecycle import STEP_COUNT, SuggestedSide
 from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
 from raci.models import (
@@ -310,12 +309,18 @@ def steps_losing_owner(user: User) -> list[LifecycleStep]:
 
 def my_steps(user: User) -> list[RaciAssignment]:
     """``user``'s Accountable and Responsible roles on unfinished steps of
-    active projects, the soonest due first (one query)."""
+    active projects, the soonest due first (one query).
+
+    A role on a step makes its project visible to an active person
+    (``projects.access``), so the projects they may see are not read again.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return []
     return list(
         RaciAssignment.objects.filter(
             user=user,
             role__in=(Role.ACCOUNTABLE, Role.RESPONSIBLE),
-            step__project__in=visible_projects(user).filter(status=ProjectStatus.ACTIVE),
+            step__project__status=ProjectStatus.ACTIVE,
         )
         .exclude(step__status=StepStatus.DONE)
         .select_related("step__project")
@@ -341,11 +346,14 @@ def unowned_duties(user: User, *, now: datetime) -> list[LifecycleStep]:
         return []
     theirs = Q(project__owner=user) | Q(project__it_lead=user)
     theirs |= Q(project__marketing_sponsor=user) | Q(project__it_sponsor=user)
+    # The chase narrowed to the same projects: alone, it is planned as a read of
+    # every open step of the portfolio to answer for this person's few.
+    chase = steps_to_chase(now=now).filter(theirs)
     steps = list(
         unowned_steps()
         .filter(theirs, project__status=ProjectStatus.ACTIVE)
         .exclude(status=StepStatus.DONE)
-        .annotate(chased=Exists(steps_to_chase(now=now).filter(pk=OuterRef("pk"))))
+        .annotate(chased=Exists(chase.filter(pk=OuterRef("pk"))))
         .select_related("project")
         .order_by("project__name", "project_id", "number")
     )

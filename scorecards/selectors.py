@@ -442,13 +442,20 @@ def ratings_waiting_for(user: User) -> list[Candidate]:
     mine = RatingSheet.objects.filter(candidate=OuterRef("pk"), rater=user)
     # A proposal waiting for signatures freezes the scorecard too.
     standing = Decision.objects.filter(scorecard=OuterRef("scorecard"), withdrawn_at__isnull=True)
-    invited = Invitation.objects.filter(candidate=OuterRef("pk"), user=user)
+    # Starts from the person's own invitations and drafts (a handful of rows, by
+    # index), not from every scorecard of the portfolio.
+    invited_or_started = (
+        Invitation.objects.filter(user=user)
+        .order_by()
+        .values("candidate_id")
+        .union(RatingSheet.objects.filter(rater=user, submitted_at__isnull=True).order_by().values("candidate_id"))
+    )
     return list(
         Candidate.objects.filter(
+            pk__in=invited_or_started,
             scorecard__project__in=visible_projects(user).filter(status=ProjectStatus.ACTIVE),
         )
         .annotate(draft=Exists(mine.filter(submitted_at__isnull=True)))
-        .filter(Exists(invited) | Q(draft=True))
         .exclude(Exists(mine.filter(submitted_at__isnull=False)))
         .exclude(Exists(standing))
         .select_related("scorecard__project")
