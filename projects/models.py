@@ -1,9 +1,11 @@
 """Projects and their ten lifecycle steps."""
 
+from functools import cached_property, lru_cache
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, OuterRef, Q, Subquery, When
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 
 from governance.models import Side
@@ -56,6 +58,13 @@ class ProjectQuerySet(models.QuerySet):
         step_project = LifecycleStep.objects.filter(pk=OuterRef("step_id")).order_by().values("project_id")
         holds_role = assignment.objects.filter(user=user).order_by().values(project_id=Subquery(step_project))
         return self.filter(pk__in=as_key_person[0].union(*as_key_person[1:], holds_role))
+
+
+@lru_cache(maxsize=20_000)
+def _project_url(prefix: str, urlconf, slug: str) -> str:
+    """A project's page, by slug, for the URL configuration and prefix in force: a page listing
+    hundreds of steps links each to its project, and ``reverse`` is the costly part of a link."""
+    return reverse("project_detail", kwargs={"slug": slug})
 
 
 class Project(models.Model):
@@ -117,7 +126,7 @@ class Project(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("project_detail", kwargs={"slug": self.slug})
+        return _project_url(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, self.slug)
 
     @property
     def key_people(self) -> list:
@@ -170,7 +179,7 @@ class LifecycleStep(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
-    @property
+    @cached_property
     def is_overdue(self) -> bool:
         from django.utils import timezone
 
