@@ -59,6 +59,46 @@ def test_excel_columns_are_as_wide_as_their_content_within_bounds():
     assert sheet["A2"].alignment.wrap_text  # a long header wraps rather than widening its column
 
 
+def test_excel_read_back_keeps_every_property_of_a_finished_sheet():
+    """The sheet is streamed (a write-only workbook): widths, frozen panes, filters and print titles are
+    set before its rows, so read it back whole to see none was lost."""
+    title = "Portfolio of every project, with their scores"
+    sheet = sheet_of(tabular.table_response(ROWS, "demo", "xlsx", title=title, as_of=AS_OF))
+    assert sheet.title == title[:31]
+    as_of = sheet["A1"]
+    assert as_of.value == f"{title}, as of 1 Dec 2026 09:30 UTC"
+    assert as_of.font.italic and as_of.font.color.rgb.endswith("495057")
+    for cell in sheet[2]:
+        assert cell.font.bold and cell.alignment.wrap_text
+        assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb.endswith("E9ECEF")
+    assert sheet.freeze_panes == "B3" and sheet.sheet_view.pane.state == "frozen"
+    assert sheet.auto_filter.ref == "A2:F4"
+    assert sheet.print_title_rows == "$2:$2"
+    widths = {column: dimension.width for column, dimension in sheet.column_dimensions.items()}
+    assert widths == {
+        "A": len("Café Zoë – relaunch") + 2,
+        "B": tabular.MIN_WIDTH,
+        "C": len("Steps done") + 2,
+        "D": len("Target launch") + 2,
+        "E": 17 + 2,
+        "F": len(ROWS[2][5]) + 2,
+    }
+    formats = [[cell.number_format for cell in row] for row in sheet.iter_rows(min_row=3, max_col=5)]
+    assert formats == [
+        ["General", "0.00", "0", "d mmm yyyy", "d mmm yyyy hh:mm"],
+        ["General", "0.00", "0", "General", "General"],
+    ]
+    assert sheet["B4"].value == 7.5 and sheet["F3"].value == "'=1+1"
+
+
+def test_excel_of_a_long_column_is_capped_and_an_empty_table_still_has_its_as_of_line():
+    rows = [["Note"], ["x" * 500]]
+    sheet = sheet_of(tabular.table_response(rows, "demo", "xlsx", title="Notes", as_of=AS_OF))
+    assert sheet.column_dimensions["A"].width == tabular.MAX_WIDTH
+    empty = sheet_of(tabular.table_response([], "demo", "xlsx", title="Nothing", as_of=AS_OF))
+    assert empty["A1"].value == "Nothing, as of 1 Dec 2026 09:30 UTC" and empty.auto_filter.ref == "A2:A2"
+
+
 def test_csv_is_utf8_with_a_byte_order_mark_for_excel():
     response = tabular.table_response(ROWS, "demo", "csv", title="Portfolio")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
