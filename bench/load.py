@@ -168,7 +168,8 @@ def locust(stack: Stack, classes: list[str], *, users: int, rate: float, seconds
                "-t", f"{seconds}s", "--host", stack.web.base, "--only-summary", "--stop-timeout", "120",
                "--loglevel", "WARNING", *(["--csv", csv] if csv else []), *classes]  # fmt: skip
     env = {**os.environ, "TANDEM_BENCH_PLAN": str(plan), "TANDEM_BENCH_LOG": str(log),
-           "TANDEM_BENCH_SOLO": "1" if solo else "0", "TANDEM_BENCH_SOLO_CYCLES": str(cycles)}  # fmt: skip
+           "TANDEM_BENCH_SOLO": "1" if solo else "0", "TANDEM_BENCH_SOLO_CYCLES": str(cycles),
+           "TANDEM_BENCH_EXPORTS": os.environ.get("TANDEM_BENCH_EXPORTS", "1")}  # fmt: skip
     output = open(log.with_suffix(".out"), "w")  # noqa: SIM115 (the child's; closed with it)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
 
@@ -291,7 +292,10 @@ def main(arguments: list[str]) -> None:
     parser.add_argument(
         "--solo", type=int, default=300, help="at most this many seconds of single-user run per persona"
     )
+    parser.add_argument("--without-exports", action="store_true", help="executives skip the CSV and Excel downloads")
     options = parser.parse_args(arguments)
+    if options.without_exports:
+        os.environ["TANDEM_BENCH_EXPORTS"] = "0"
     harness.base_url()
     result = run(options)
     print(f"\nLoad test: {options.users} users at {options.size:,} projects for {options.duration} s "
@@ -306,7 +310,7 @@ def main(arguments: list[str]) -> None:
          "sweep_finished": bool(sweep and sweep["status"] == "finished"),
          "server": "gunicorn governance.wsgi, 2 workers × 4 threads (gthread); Celery worker, concurrency 1"}
     )  # fmt: skip
-    path = harness.write_json("load", result)
+    path = harness.write_json("load-without-exports" if options.without_exports else "load", result)
     print(f"\nFigures written to {path.relative_to(ROOT)}; Locust's own CSV in var/bench/load_*.csv")
 
 

@@ -19,7 +19,8 @@ Accounts are dealt out in turn, and each account's projects are its own, so two
 simulated people never edit the same thing (which would make a correct 409
 "changed meanwhile" look like an error).
 
-``TANDEM_BENCH_SOLO=1``: the single-user baseline: no think time beyond a
+``TANDEM_BENCH_EXPORTS=0``: executives think instead of downloading (to measure
+what the downloads cost everyone else). ``TANDEM_BENCH_SOLO=1``: the single-user baseline: no think time beyond a
 pause, and the user takes its persona's tasks in turn instead of at random,
 ``TANDEM_BENCH_SOLO_CYCLES`` times over (3), then stops the test.
 ``TANDEM_BENCH_LOG``: every request (time, name, duration, outcome) is written
@@ -45,6 +46,7 @@ PASSWORD = PLAN["password"]
 SOLO = os.environ.get("TANDEM_BENCH_SOLO") == "1"
 SOLO_CYCLES = int(os.environ.get("TANDEM_BENCH_SOLO_CYCLES", "3"))
 THINK = constant(0.3) if SOLO else between(3, 10)
+EXPORTS = os.environ.get("TANDEM_BENCH_EXPORTS", "1") == "1"  # 0: executives skip the downloads (--without-exports)
 ACCOUNTS = {persona: itertools.cycle(accounts) for persona, accounts in PLAN["accounts"].items()}
 RECORDS: list[dict] = []
 
@@ -178,11 +180,13 @@ class Executive(Person):
 
     @task(1)
     def export_csv(self):
-        self.read("/portfolio/export.csv", "dashboard export (CSV)")
+        if EXPORTS:
+            self.read("/portfolio/export.csv", "dashboard export (CSV)")
 
     @task(1)
     def export_excel(self):
-        self.read("/portfolio/export.xlsx", "dashboard export (Excel)")
+        if EXPORTS:
+            self.read("/portfolio/export.xlsx", "dashboard export (Excel)")
 
 
 class MarketingOps(Person):

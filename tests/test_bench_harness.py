@@ -102,3 +102,5 @@ def every_measured_page_answers_as_the_benchmark_expects():
     for page in PAGES:
         assert pages.time(page.name)["bytes"] >= 0  # checks the status (and that a matrix save saved)
     assert pages.queries("project list") > 0
+    attribution = pages.query_times("dashboard", repeats=1)  # --queries: each SELECT run again alone
+    assert len(attribution["queries"]) == pages.queries("dashboard") and attribution["request_ms"] > 0
