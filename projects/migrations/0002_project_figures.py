@@ -5,11 +5,9 @@ from django.db import migrations, models
 
 
 def compute_every_project(apps, schema_editor):
-    """Fill the figures of the projects that exist (``projects.figures``; the same
-    code as every later refresh, so the stored figures are never computed two ways)."""
-    from projects import figures
-
-    figures.refresh_all()
+    """Nothing now: the figures of the projects that exist are computed by the latest
+    migration that changes them (0006), with the code of today, which writes columns
+    this migration's table does not have yet."""
 
 
 class Migration(migrations.Migration):

@@ -1,19 +1,9 @@
 from django.db import migrations, models
 
 
-def compute_every_project(apps, schema_editor):
-    """Fill the new figures of the projects that exist, with the same code as every later
-    refresh (``projects.figures``), as 0002 did."""
-    from projects import figures
-
-    figures.refresh_all()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("projects", "0003_liaisons"),
-        ("raci", "0007_existing_accountable_acknowledged"),  # the figures read the RACI assignments
-        ("alignment", "0003_round_summary_freezes_every_figure"),  # and the rounds' stored summaries
     ]
 
     operations = [
@@ -33,5 +23,4 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
-        migrations.RunPython(compute_every_project, migrations.RunPython.noop),
     ]

@@ -4,10 +4,22 @@ import django.db.models.expressions
 from django.db import migrations, models
 
 
+def compute_every_project(apps, schema_editor):
+    """Fill the figures of the projects that exist, with the same code as every later refresh
+    (``projects.figures``), so they are never computed two ways. Only the latest migration that
+    changes the figures does this (0002 and 0004 no longer do): today's code writes every column
+    the figures have today."""
+    from projects import figures
+
+    figures.refresh_all()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0005_open_due_index_covers_project'),
+        ('raci', '0007_existing_accountable_acknowledged'),  # the figures read the RACI assignments
+        ('alignment', '0004_summary_validity_index'),  # and the rounds' stored summaries
     ]
 
     operations = [
@@ -16,4 +28,5 @@ class Migration(migrations.Migration):
             name='stored_attention',
             field=models.GeneratedField(db_persist=True, expression=django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.Case(models.When(steps_unowned__gt=0, then=1), default=0), '+', models.Case(models.When(models.Q(('alignment_gap__gte', 1.0), ('alignment_gap__lte', -1.0), _connector='OR'), then=1), default=0)), '+', models.Case(models.When(models.Q(('marketing_going_alone', True), ('it_going_alone', True), _connector='OR'), then=1), default=0)), output_field=models.PositiveSmallIntegerField()),
         ),
+        migrations.RunPython(compute_every_project, migrations.RunPython.noop),
     ]
