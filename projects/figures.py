@@ -26,8 +26,14 @@ and tests are all covered. A write that sends no signal (``QuerySet.update``,
 ``bulk_create``, raw SQL, a data import) must call ``refresh`` (or
 ``refresh_all``) itself. ``deferred()`` gathers the refreshes of a block that
 saves many rows (the RACI matrix) into one at its end. The figures depend on
-neither the day nor the viewer: overdue steps, vendors and alignment are read
-live by the dashboard.
+neither the day nor the viewer: overdue steps and vendors are read live by the
+dashboard. The alignment figures come from stored round summaries:
+``alignment.summaries`` refreshes them when it stores or clears one, and
+``alignment.signals`` when a round is deleted.
+
+A migration that adds or changes a figure computes every project's figures
+with ``refresh_all`` (today's code), and the earlier ones then do nothing:
+today's code writes today's columns, which an older migration's table lacks.
 """
 
 from collections.abc import Callable, Iterable
