@@ -57,7 +57,6 @@ from django.db.models.functions import Abs, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from alignment.anonymity import BIG_GAP
 from alignment.selectors import LatestAlignment, latest_project_alignment
 from committee import selectors as committee_selectors
 from common.templatetags.tandem import signed
@@ -65,7 +64,7 @@ from governance.models import Side, User, side_of
 from overview import alignment_sql
 from projects.access import can_see_scorecard_figures, visible_projects
 from projects.lifecycle import LIFECYCLE, SuggestedSide
-from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus
+from projects.models import LifecycleStep, Project, ProjectStatus, StepStatus, big_alignment_gap
 from raci import duties as raci_duties
 from raci import selectors as raci_selectors
 from raci.going_alone import going_alone_label, with_going_alone
@@ -480,7 +479,7 @@ class Portfolio:
         flags = {
             "unowned": Q(figures__steps_unowned__gt=0),
             "overdue": Q(figures__next_due__lt=self.today),
-            "alignment": Q(figures__alignment_gap__gte=BIG_GAP) | Q(figures__alignment_gap__lte=-BIG_GAP),
+            "alignment": big_alignment_gap("figures__alignment_gap"),
             "going_alone": Q(figures__marketing_going_alone=True) | Q(figures__it_going_alone=True),
             "committee": Q(pk__in=committee_selectors.overdue_action_project_ids(self.today)),
             "unacknowledged": raci_duties.awaiting_projects(),

@@ -194,6 +194,12 @@ class LifecycleStep(models.Model):
 ALIGNMENT_BIG_GAP = 1.0
 
 
+def big_alignment_gap(field: str = "alignment_gap") -> Q:
+    """A stored perception gap of ``ALIGNMENT_BIG_GAP`` or more, either way (``field``: the
+    gap's column, or a lookup to it from another model)."""
+    return Q(**{f"{field}__gte": ALIGNMENT_BIG_GAP}) | Q(**{f"{field}__lte": -ALIGNMENT_BIG_GAP})
+
+
 class ProjectFigures(models.Model):
     """A project's step and RACI figures, stored beside it so the portfolio filters,
     sorts and sums them in the database (``projects.figures`` says when they are
@@ -230,10 +236,7 @@ class ProjectFigures(models.Model):
     stored_attention = models.GeneratedField(
         expression=(
             Case(When(steps_unowned__gt=0, then=1), default=0)
-            + Case(
-                When(Q(alignment_gap__gte=ALIGNMENT_BIG_GAP) | Q(alignment_gap__lte=-ALIGNMENT_BIG_GAP), then=1),
-                default=0,
-            )
+            + Case(When(big_alignment_gap(), then=1), default=0)
             + Case(When(Q(marketing_going_alone=True) | Q(it_going_alone=True), then=1), default=0)
         ),
         output_field=models.PositiveSmallIntegerField(),
